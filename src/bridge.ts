@@ -1,0 +1,120 @@
+// The Python bridge as a child process: request on stdin, events as JSON lines on stdout, the
+// SDK's and the job's own output on stderr, SIGTERM to cancel. Arguments are an argv array.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import type { BridgeRequest } from './request.js'
+
+/** dist/launch_bridge.py beside the bundle (src/launch_bridge.py when run from source). */
+export const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'launch_bridge.py')
+
+export interface SdkEvent {
+  event: 'sdk'
+  python: string
+  python_version: string
+  wandb_version: string | null
+}
+export interface SubmittedEvent {
+  event: 'submitted'
+  run_id: string
+  backend_id: string | null
+  entity: string | null
+  project: string | null
+  run_type: string
+  launch_seconds: number
+}
+export interface ResultEvent {
+  event: 'result'
+  state: string | null
+  cancelled: boolean
+  timed_out: boolean
+  submitted: boolean
+  cancel_error: string | null
+  backend_id?: string | null
+}
+export interface ErrorEvent {
+  event: 'error'
+  kind: 'wandb_missing' | 'wandb_too_old' | 'launch_error' | 'bad_request'
+  message: string
+  exception_type: string | null
+  traceback: string | null
+}
+export type BridgeEvent = SdkEvent | SubmittedEvent | ResultEvent | ErrorEvent
+
+export interface BridgeExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** The bridge left running on purpose: an asynchronous local run outlives the action. */
+  detached: boolean
+}
+
+export interface BridgeOptions {
+  python: string
+  request: BridgeRequest
+  env: NodeJS.ProcessEnv
+  onEvent: (event: BridgeEvent) => void
+  onLog: (line: string) => void
+  onBadEvent?: (line: string) => void
+}
+
+export class Bridge {
+  private cancelSent = false
+  readonly exited: Promise<BridgeExit>
+
+  private constructor(private readonly child: ChildProcess, detachable: boolean, options: BridgeOptions) {
+    const stdout = createInterface({ input: child.stdout! })
+    const stderr = createInterface({ input: child.stderr! })
+    stderr.on('line', options.onLog)
+    let sawResult = false
+    stdout.on('line', (line) => {
+      let event: BridgeEvent
+      try {
+        event = JSON.parse(line) as BridgeEvent
+      } catch {
+        options.onBadEvent?.(line)
+        return
+      }
+      if (event.event === 'result') sawResult = true
+      options.onEvent(event)
+    })
+    this.exited = new Promise((resolve) => {
+      child.on('error', (error) => {
+        options.onLog(`could not start ${options.python}: ${error.message}`)
+        resolve({ code: null, signal: null, detached: false })
+      })
+      child.on('close', (code, signal) => resolve({ code, signal, detached: false }))
+      // The event stream closes once the result is out; a detachable bridge then keeps the job.
+      stdout.on('close', () => {
+        if (detachable && sawResult && child.exitCode === null) {
+          stderr.close()
+          child.stderr?.destroy()
+          child.unref()
+          resolve({ code: null, signal: null, detached: true })
+        }
+      })
+    })
+  }
+
+  static start(options: BridgeOptions): Bridge {
+    const detachable = options.request.detached_log !== undefined
+    const child = spawn(options.python, [BRIDGE_PATH], {
+      env: { ...options.env, PYTHONUNBUFFERED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // An asynchronous local run must survive the end of this step's process.
+      detached: detachable,
+      windowsHide: true
+    })
+    child.stdin?.on('error', () => {}) // a bridge that died at once is reported by its exit
+    child.stdin?.end(JSON.stringify(options.request))
+    return new Bridge(child, detachable, options)
+  }
+
+  /** Ask the bridge to cancel; further calls do nothing, so a cancel is never abandoned. */
+  cancel(): boolean {
+    if (this.cancelSent || this.child.exitCode !== null) return false
+    this.cancelSent = true
+    this.child.kill('SIGTERM')
+    return true
+  }
+}

@@ -1,0 +1,197 @@
+// Every input of action.yml is read here, once, and parsed by one zod schema. Defaults mirror
+// action.yml, because tests and local runs do not get action.yml's defaults.
+import * as core from '@actions/core'
+import { z } from 'zod'
+import {
+  checkRunId,
+  generateRunId,
+  parseDuration,
+  parseEntryPoint,
+  parseMapping,
+  type Mapping
+} from './values.js'
+
+export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
+export type Resource = (typeof RESOURCES)[number]
+
+export const DEFAULT_BASE_URL = 'https://api.wandb.ai'
+
+/** The names in action.yml; the record type makes sure none is missed or misspelled. */
+export const INPUT_NAMES = [
+  'job',
+  'docker_image',
+  'entry_point',
+  'version',
+  'name',
+  'resource',
+  'resource_args',
+  'project',
+  'entity',
+  'config',
+  'synchronous',
+  'run_id',
+  'repository',
+  'api_key',
+  'base_url',
+  'python',
+  'timeout'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export interface Inputs {
+  job?: string
+  dockerImage?: string
+  entryPoint?: string[]
+  version?: string
+  name?: string
+  resource: Resource
+  resourceArgs?: Mapping
+  project?: string
+  entity?: string
+  config?: Mapping
+  synchronous: boolean
+  runId: string
+  /** True when the action made the run ID up, false when it was given. */
+  runIdGenerated: boolean
+  repository?: string
+  apiKey: string
+  baseUrl: string
+  python?: string
+  timeoutSeconds?: number
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid inputs (nothing was launched):\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'InputError'
+  }
+}
+
+export function readRawInputs(): RawInputs {
+  const raw = {} as RawInputs
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name)
+  return raw
+}
+
+type Env = Record<string, string | undefined>
+
+/** A parser from values.ts as a zod transform: its error message becomes the input's issue. */
+function parsed<T>(parse: (value: string) => T) {
+  return (value: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(value)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+      return z.NEVER
+    }
+  }
+}
+
+const optionalText = z
+  .string()
+  .transform((v) => v.trim() || undefined)
+
+const noSpaces = (what: string) =>
+  optionalText.refine((v) => v === undefined || !/\s/.test(v), `must be ${what} without spaces`)
+
+function schema(workspace: string) {
+  const mapping = optionalText.transform((v, ctx) =>
+    v === undefined ? undefined : parsed((text) => parseMapping(text, workspace))(v, ctx)
+  )
+  return z
+    .object({
+      job: noSpaces('a job reference like entity/project/name:alias').refine(
+        (v) => v === undefined || /^[^/:]+(\/[^/:]+){0,2}(:[^/:]+)?$/.test(v),
+        'must be a job reference like entity/project/name:alias'
+      ),
+      docker_image: noSpaces('an image reference like registry/image:tag'),
+      entry_point: optionalText.transform((v, ctx) =>
+        v === undefined ? undefined : parsed(parseEntryPoint)(v, ctx)
+      ),
+      version: optionalText,
+      name: optionalText,
+      resource: z
+        .string()
+        .transform((v) => v.trim() || 'local-container')
+        .pipe(z.enum(RESOURCES, { error: `must be one of ${RESOURCES.join(', ')}` })),
+      resource_args: mapping,
+      project: noSpaces('a project name'),
+      entity: noSpaces('an entity name'),
+      config: mapping,
+      synchronous: z
+        .string()
+        .transform((v) => v.trim() || 'true')
+        .pipe(z.stringbool({ error: 'must be true or false' })),
+      run_id: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(checkRunId)(v, ctx))),
+      repository: optionalText,
+      api_key: optionalText,
+      base_url: z
+        .string()
+        .transform((v) => v.trim().replace(/\/+$/, ''))
+        .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'must be an http:// or https:// URL'),
+      python: optionalText,
+      timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
+    })
+    .superRefine((v, ctx) => {
+      if (Boolean(v.job) === Boolean(v.docker_image)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['job'],
+          message: v.job
+            ? 'job and docker_image were both given: give exactly one of the two'
+            : 'give exactly one of job (entity/project/name:alias) or docker_image'
+        })
+      }
+      if (!v.api_key) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['api_key'],
+          message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
+        })
+      }
+      if (v.timeout !== undefined && v.synchronous === false) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeout'],
+          message: 'applies only while waiting: it needs synchronous: true'
+        })
+      }
+    }, { when: () => true }) // also when a field failed: every problem is reported at once
+}
+
+/** Parses every input at once; throws InputError listing all problems, each naming its input. */
+export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
+  const withEnvDefaults = {
+    ...raw,
+    api_key: raw.api_key.trim() || env.WANDB_API_KEY || '',
+    base_url: raw.base_url.trim() || env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL
+  }
+  const result = schema(env.GITHUB_WORKSPACE || process.cwd()).safeParse(withEnvDefaults)
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map((issue) => `${String(issue.path[0] ?? 'inputs')}: ${issue.message}`)
+    )
+  }
+  const v = result.data
+  return {
+    job: v.job,
+    dockerImage: v.docker_image,
+    entryPoint: v.entry_point,
+    version: v.version,
+    name: v.name,
+    resource: v.resource,
+    resourceArgs: v.resource_args,
+    project: v.project,
+    entity: v.entity,
+    config: v.config,
+    synchronous: v.synchronous,
+    runId: v.run_id ?? generateRunId(),
+    runIdGenerated: v.run_id === undefined,
+    repository: v.repository,
+    apiKey: v.api_key as string,
+    baseUrl: v.base_url,
+    python: v.python,
+    timeoutSeconds: v.timeout
+  }
+}

@@ -1,0 +1,145 @@
+// The verdict on a launch, the step's outputs and its job summary. Nothing here may throw past
+// its caller: an output or a summary that cannot be written is a warning, never a crash.
+import * as core from '@actions/core'
+import * as github from '@actions/github'
+import type { Inputs } from './inputs.js'
+import type { Outcome } from './launch.js'
+import { HOW_TO_GET_WANDB } from './python.js'
+
+export const FAILED_STATES = ['failed', 'stopped', 'preempted']
+
+export type OutputName = 'run_id' | 'run_url' | 'state' | 'entity' | 'project' | 'backend_id' | 'timed_out' | 'wandb_version'
+
+export function setOutputs(values: Partial<Record<OutputName, string>>): void {
+  for (const [name, value] of Object.entries(values)) {
+    try {
+      core.setOutput(name, value)
+    } catch (error) {
+      core.warning(`Could not set output ${name}: ${errorMessage(error)}`)
+    }
+  }
+}
+
+export interface Verdict {
+  ok: boolean
+  /** One line for the log and the summary. */
+  message: string
+}
+
+export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
+  const { error, result, submitted, sdk } = outcome
+  const python = sdk ? `${sdk.python} (Python ${sdk.python_version})` : 'the Python interpreter'
+  if (error?.kind === 'wandb_missing') {
+    return { ok: false, message: `wandb is not installed for ${python}: ${HOW_TO_GET_WANDB}.` }
+  }
+  if (error?.kind === 'wandb_too_old') {
+    return {
+      ok: false,
+      message: `wandb ${sdk?.wandb_version} at ${python} is older than 0.17, the oldest this action supports: run \`pip install -U "wandb>=0.17"\` before this step.`
+    }
+  }
+  if (error) return { ok: false, message: error.message || error.exception_type || 'the launch failed' }
+  if (!result) {
+    const tail = outcome.logTail.length ? `; its last output:\n${outcome.logTail.join('\n')}` : ''
+    return { ok: false, message: `The launch bridge exited with code ${outcome.exitCode} before reporting a result${tail}` }
+  }
+  const run = submitted ? `W&B run ${submitted.runId}` : 'The W&B run'
+  const link = submitted ? ` (${submitted.runUrl})` : ''
+  const cancelNote = result.cancel_error ? ` The cancel reported: ${result.cancel_error}` : ''
+  if (result.cancelled) {
+    return {
+      ok: false,
+      message: result.submitted
+        ? `Cancelled: ${run} was stopped${link}, state ${result.state}.${cancelNote}`
+        : 'Cancelled before the run was submitted: nothing was launched.'
+    }
+  }
+  if (result.timed_out) {
+    return {
+      ok: false,
+      message: `${run} did not finish within the timeout of ${formatDuration(inputs.timeoutSeconds ?? 0)} and was cancelled; state ${result.state}${link}.${cancelNote}`
+    }
+  }
+  if (!inputs.synchronous) {
+    return { ok: true, message: `${run} was submitted${link}; state ${result.state} (not waited on: synchronous is false).` }
+  }
+  if (result.state === 'finished') return { ok: true, message: `${run} finished${link}.` }
+  if (result.state && FAILED_STATES.includes(result.state)) {
+    return { ok: false, message: `${run} ${result.state}${link}.` }
+  }
+  return { ok: false, message: `${run} ended in an unexpected state "${result.state}"${link}.` }
+}
+
+export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Verdict> {
+  const v = verdict(outcome, inputs)
+  if (outcome.result) {
+    setOutputs({
+      state: outcome.result.state ?? '',
+      timed_out: String(outcome.result.timed_out)
+    })
+    // A local run's PID may only be known once the job has started.
+    const late = outcome.result.backend_id
+    if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
+  }
+  try {
+    await writeSummary(outcome, inputs, v)
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
+  }
+  return v
+}
+
+async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const s = outcome.submitted
+  const state = outcome.result?.cancelled ? `${outcome.result.state ?? 'not started'} (cancelled)`
+    : outcome.result?.timed_out ? `${outcome.result.state} (timed out)`
+    : outcome.result?.state ?? 'not launched'
+  const rows: [string, string][] = [
+    ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : escapeHtml(inputs.runId)],
+    ['State', `${v.ok ? '✅' : '❌'} ${escapeHtml(state)}`],
+    ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
+    [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
+    ['Resource', escapeHtml(inputs.resource)],
+    ['Duration', formatDuration(outcome.seconds)]
+  ]
+  if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
+  const commit = triggeringCommit()
+  if (commit) rows.push(['Commit', escapeHtml(commit)])
+  await core.summary
+    .addHeading('W&B Launch', 3)
+    .addTable(rows.map(([k, value]) => [{ data: k, header: true }, value]))
+    .addRaw(`<p>${escapeHtml(v.message)}</p>`, true)
+    .write()
+}
+
+function triggeringCommit(): string | undefined {
+  const repository = process.env.GITHUB_REPOSITORY // context.repo throws without it
+  const { sha } = github.context
+  return repository && sha ? `${repository}@${sha.slice(0, 12)}` : undefined
+}
+
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  if (h) return `${h}h ${String(m).padStart(2, '0')}m`
+  if (m) return `${m}m ${String(s).padStart(2, '0')}s`
+  return seconds < 10 ? `${seconds.toFixed(1)}s` : `${s}s`
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** Any thrown value, Error or not, as one line. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error) ?? String(error)
+  } catch {
+    return String(error)
+  }
+}

@@ -1,0 +1,146 @@
+// Parsers for the input values that are more than a plain string. Each throws an Error whose
+// message says what is accepted; the inputs schema turns it into an issue naming the input.
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { randomInt } from 'node:crypto'
+import YAML from 'yaml'
+
+export type Mapping = Record<string, unknown>
+
+const MAPPING_FILE = /\.(json|ya?ml)$/i
+
+/** A mapping given inline as JSON or YAML, or as a path to a .json/.yaml/.yml file. */
+export function parseMapping(raw: string, workspace: string): Mapping {
+  const text = raw.trim()
+  let source = text
+  let where = 'inline value'
+  if (!text.includes('\n') && MAPPING_FILE.test(text)) {
+    const file = path.resolve(workspace, text)
+    if (!existsSync(file)) {
+      throw new Error(`file ${text} does not exist (looked for ${file})`)
+    }
+    source = readFileSync(file, 'utf8')
+    where = `file ${text}`
+  }
+  let parsed: unknown
+  try {
+    parsed = YAML.parse(source, { strict: true, uniqueKeys: true })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new Error(`${where} is not valid JSON or YAML: ${reason}`)
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${where} must be a mapping (key: value), got ${describe(parsed)}`)
+  }
+  return parsed as Mapping
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing'
+  if (Array.isArray(value)) return 'a list'
+  return `a ${typeof value}`
+}
+
+/**
+ * An entry point: a JSON array of strings taken as is, or a command line split into words as a
+ * POSIX shell would (quotes and backslashes; no expansion), as `wandb launch --entry-point` does.
+ */
+export function parseEntryPoint(raw: string): string[] {
+  const text = raw.trim()
+  if (text.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw new Error('starts with "[" but is not a JSON array of strings')
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((w) => typeof w === 'string')) {
+      throw new Error('must be a non-empty JSON array of strings')
+    }
+    return parsed
+  }
+  return splitWords(text)
+}
+
+export function splitWords(text: string): string[] {
+  const words: string[] = []
+  let word = ''
+  let inWord = false
+  let quote: "'" | '"' | null = null
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string
+    if (quote === "'") {
+      if (ch === "'") quote = null
+      else word += ch
+    } else if (quote === '"') {
+      if (ch === '"') quote = null
+      else if (ch === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1] as string)) {
+        const next = text[++i] as string
+        if (next !== '\n') word += next
+      } else word += ch
+    } else if (ch === "'" || ch === '"') {
+      quote = ch
+      inWord = true
+    } else if (ch === '\\') {
+      const next = text[++i]
+      if (next === undefined) throw new Error('ends with a lone backslash')
+      if (next !== '\n') {
+        word += next
+        inWord = true
+      }
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word)
+      word = ''
+      inWord = false
+    } else {
+      word += ch
+      inWord = true
+    }
+  }
+  if (quote) throw new Error(`has an unterminated ${quote === "'" ? 'single' : 'double'} quote`)
+  if (inWord) words.push(word)
+  if (words.length === 0) throw new Error('has no words')
+  return words
+}
+
+const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
+
+/** Minutes as a bare number (`90`), or with units: `45m`, `2h`, `1h30m`, `30s`. Returns seconds. */
+export function parseDuration(raw: string): number {
+  const text = raw.trim().toLowerCase()
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const seconds = Number(text) * 60
+    if (seconds > 0) return seconds
+  } else {
+    const match = DURATION.exec(text)
+    if (match && text !== '') {
+      const [, h, m, s] = match
+      const seconds = Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)
+      if (seconds > 0) return seconds
+    }
+  }
+  throw new Error('must be a positive duration: minutes (90) or with units (45m, 2h, 1h30m, 30s)')
+}
+
+const RUN_ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
+
+/** 8 lowercase base-36 characters, like wandb.sdk.lib.runid.generate_id(). */
+export function generateRunId(): string {
+  let id = ''
+  for (let i = 0; i < 8; i++) id += RUN_ID_ALPHABET[randomInt(RUN_ID_ALPHABET.length)]
+  return id
+}
+
+// The SDK rejects : ; , # ? / ' and whitespace; the ID is also a URL path segment, so only
+// characters that need no escaping there are accepted.
+const RUN_ID = /^[A-Za-z0-9_.~-]{1,128}$/
+
+export function checkRunId(raw: string): string {
+  const id = raw.trim()
+  if (!RUN_ID.test(id) || id === '.' || id === '..') {
+    throw new Error(
+      'must be 1 to 128 characters from letters, digits, "-", "_", "." and "~" (no spaces, no :;,#?/\')'
+    )
+  }
+  return id
+}
