@@ -1,0 +1,33 @@
+"""The job a fake launch runs (the real backend's jobs are main.py files in a code artifact).
+
+Writes $FAKE_WANDB_JOB_DIR/job-<WANDB_RUN_ID>.json (pid, process group, argv, WANDB_* env with
+the key redacted, and its parent's command line), then behaves as its first argument says."""
+import json
+import os
+import sys
+import time
+
+behaviour = sys.argv[1] if len(sys.argv) > 1 else "ok"
+out_dir = os.environ.get("FAKE_WANDB_JOB_DIR")
+if out_dir:
+    env = {k: v for k, v in os.environ.items() if k.startswith("WANDB_")}
+    if "WANDB_API_KEY" in env:
+        env["WANDB_API_KEY"] = f"<redacted len={len(env['WANDB_API_KEY'])}>"
+    try:
+        with open(f"/proc/{os.getppid()}/cmdline", "rb") as f:
+            parent_cmdline = f.read().replace(b"\0", b" ").decode()
+    except OSError:
+        parent_cmdline = None
+    dump = {"pid": os.getpid(), "pgid": os.getpgid(0), "argv": sys.argv, "env": env,
+            "parent_cmdline": parent_cmdline}
+    with open(os.path.join(out_dir, f"job-{os.environ.get('WANDB_RUN_ID')}.json"), "w") as f:
+        json.dump(dump, f)
+print(f"[fake job {behaviour}] WANDB_RUN_ID={os.environ.get('WANDB_RUN_ID')}", flush=True)
+if behaviour == "forever":
+    while True:
+        time.sleep(60)
+if behaviour == "chatty-forever":
+    while True:
+        print("still running", flush=True)
+        time.sleep(0.2)
+sys.exit(1 if behaviour == "fail" else 0)

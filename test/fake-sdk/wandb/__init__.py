@@ -1,0 +1,17 @@
+# Mirrors wandb/__init__.py: the version and the terminal log helpers the launch code uses.
+import os
+import sys
+
+__version__ = os.environ.get("FAKE_WANDB_VERSION", "0.30.0")
+
+
+def termlog(msg: str) -> None:
+    print(f"wandb: {msg}", file=sys.stderr, flush=True)
+
+
+def termwarn(msg: str) -> None:
+    print(f"wandb: WARNING {msg}", file=sys.stderr, flush=True)
+
+
+def termerror(msg: str) -> None:
+    print(f"wandb: ERROR {msg}", file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+# Mirrors wandb/apis/__init__.py (package marker).

@@ -1,0 +1,46 @@
+# Mirrors wandb/sdk/launch/runner/kubernetes_runner.py (KubernetesSubmittedRun): a remote run
+# whose state comes from an API; also stands in for SageMaker and Vertex runs.
+import os
+import time
+
+from wandb._record import record
+
+from .abstract import AbstractRun, AbstractRunner, Status
+
+
+class KubernetesSubmittedRun(AbstractRun):
+    def __init__(self, name, behaviour):
+        super().__init__()
+        self.name = name
+        self.behaviour = behaviour
+        self.started = time.monotonic()
+        self.cancelled = False
+
+    @property
+    def id(self):
+        return self.name
+
+    async def wait(self):
+        return True
+
+    async def get_status(self):
+        if self.cancelled:
+            return Status("stopped")
+        if time.monotonic() - self.started < 0.3 or self.behaviour == "forever":
+            return Status("running")
+        return Status({"ok": "finished", "fail": "failed", "preempt": "preempted"}.get(self.behaviour, "failed"))
+
+    async def cancel(self):
+        record("cancel", run=self.name)
+        error = os.environ.get("FAKE_WANDB_CANCEL_ERROR")
+        if error:
+            from ..errors import LaunchError
+
+            raise LaunchError(error)
+        self.cancelled = True
+
+
+class KubernetesRunner(AbstractRunner):
+    async def run(self, launch_project, image_uri):
+        record("remote_run", image=image_uri, resource=launch_project.resource)
+        return KubernetesSubmittedRun(f"launch-{launch_project.run_id}", launch_project.behaviour)
