@@ -2,7 +2,7 @@
 // real SDK) through Node's test runner, TypeScript loaded by tsx. Arguments narrow the set:
 // `npm test -- unit` runs the files whose path contains "unit".
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 function testFiles(dir) {
@@ -20,6 +20,23 @@ const files = testFiles('test')
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`)
   process.exit(1)
+}
+// The contract tests run the real SDK: build its virtualenv once, offline, before they start.
+if (files.some((f) => f.includes(`${path.sep}contract${path.sep}`))) {
+  const backend = process.env.WANDB_BACKEND_DIR ?? path.resolve('..', 'shared', 'wandb-backend')
+  const venv = path.join('.cache', 'wandb-venv')
+  const ready = path.join(venv, '.ready')
+  if (!existsSync(ready)) {
+    if (!existsSync(path.join(backend, 'install-wandb.sh'))) {
+      console.error(`The contract tests need ${backend} (set WANDB_BACKEND_DIR): install-wandb.sh and server.py`)
+      process.exit(1)
+    }
+    console.log(`Building the real wandb SDK's virtualenv in ${venv} (once)...`)
+    rmSync(venv, { recursive: true, force: true })
+    const built = spawnSync('bash', [path.join(backend, 'install-wandb.sh'), venv], { stdio: 'inherit' })
+    if (built.status !== 0) process.exit(built.status ?? 1)
+    writeFileSync(ready, '')
+  }
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit'

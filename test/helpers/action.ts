@@ -65,6 +65,8 @@ export function startAction(options: ActionOptions = {}): Promise<ActionRun> {
       : {}),
     ...options.env
   }
+  // "{dir}" in a value stands for this run's temporary folder (absolute)
+  for (const [name, value] of Object.entries(env)) env[name] = value?.replaceAll('{dir}', dir)
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }

@@ -1,0 +1,88 @@
+// The action with the real wandb SDK (0.30.0) against the local W&B backend, resource
+// local-process, on a machine with a docker client and no Docker daemon.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { errors, startAction, type ActionRun } from '../helpers/action.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+
+let backend: Backend
+before(async () => {
+  backend = await startBackend()
+})
+after(async () => backend.stop())
+
+function launch(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return startAction({
+    fake: false,
+    inputs: { resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', ...inputs },
+    env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...env },
+    timeoutMs: 60_000
+  })
+}
+
+/** The harness jobs write their dump where HARNESS_OUT_DIR points; RUNNER_TEMP is the test dir. */
+function harnessEnv(run: ActionRun, job: string, runId: string): { env: Record<string, string>; argv: string[]; pid: number } {
+  return JSON.parse(readFileSync(path.join(run.dir, 'jobs', `env-${job}-${runId}.json`), 'utf8'))
+}
+
+describe('ent/proj/myjob with the real SDK', () => {
+  let run: ActionRun
+  before(async () => {
+    run = await launch({ job: 'ent/proj/myjob:latest' }, { HARNESS_OUT_DIR: '{dir}/jobs' })
+  })
+  it('passes the step', () => assert.equal(run.code, 0, run.stdout))
+  it('sets the outputs', () => {
+    const id = run.outputs.run_id ?? ''
+    assert.match(id, /^[0-9a-z]{8}$/)
+    assert.equal(run.outputs.state, 'finished')
+    assert.equal(run.outputs.entity, 'ent')
+    assert.equal(run.outputs.project, 'proj')
+    assert.equal(run.outputs.run_url, `${backend.url}/ent/proj/runs/${id}`)
+    assert.equal(run.outputs.wandb_version, '0.30.0')
+  })
+  it('the job sees WANDB_RUN_ID equal to the run_id output', () => {
+    const job = harnessEnv(run, 'myjob', run.outputs.run_id!)
+    assert.equal(job.env.WANDB_RUN_ID, run.outputs.run_id)
+    assert.equal(String(job.pid), run.outputs.backend_id)
+  })
+  it('never prints the API key, and keeps it off the job command line the SDK logs', () => {
+    const printed = run.stdout.replace(`::add-mask::${BACKEND_KEY}`, '')
+    assert.ok(!printed.includes(BACKEND_KEY))
+    assert.ok(!run.stderr.includes(BACKEND_KEY))
+    assert.match(run.stdout, /Launching run as a local-process with command (?!.*WANDB_API_KEY)/)
+  })
+  it('the job still gets the key, from its environment', () => {
+    assert.match(harnessEnv(run, 'myjob', run.outputs.run_id!).env.WANDB_API_KEY ?? '', /redacted len=40/)
+  })
+})
+
+describe('ent/proj/failjob with the real SDK', () => {
+  it('fails the step with state failed, naming the run and its URL', async () => {
+    const run = await launch({ job: 'ent/proj/failjob:latest', run_id: 'contract-fail-1' })
+    assert.equal(run.code, 1)
+    assert.equal(run.outputs.state, 'failed')
+    assert.equal(run.outputs.run_id, 'contract-fail-1')
+    assert.deepEqual(errors(run), [`W&B run contract-fail-1 failed (${backend.url}/ent/proj/runs/contract-fail-1).`])
+  })
+})
+
+describe('SDK errors with the real SDK', () => {
+  it('an unknown job fails the step with the SDK message, traceback only in debug', async () => {
+    const run = await launch({ job: 'ent/proj/nosuchjob:latest' })
+    assert.equal(run.code, 1)
+    const [message] = errors(run)
+    assert.match(message ?? '', /^Error accessing job ent\/proj\/nosuchjob:latest: Job artifact ent\/proj\/nosuchjob:latest not found/)
+    assert.ok(!/Traceback/.test(message ?? ''))
+    assert.match(run.stdout, /::debug::Traceback/)
+    assert.equal(run.outputs.run_id, undefined)
+  })
+  it('a wrong API key fails the step with the SDK message and does not print the key', async () => {
+    const wrong = '0123456789abcdef0123456789abcdef01234567'
+    const run = await launch({ job: 'ent/proj/myjob:latest', api_key: wrong })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /credentials|401|API key/i)
+    assert.ok(!run.stdout.replace(`::add-mask::${wrong}`, '').includes(wrong))
+  })
+})
