@@ -28,7 +28,7 @@ KILL_GRACE_SECONDS = 3.0
 
 _events = None
 _tracked = {"runs": [], "project": None}
-_cancel = {"requested": False, "reason": None, "phase": "start"}
+_cancel = {"requested": False, "reason": None, "phase": "start", "wake": None}
 
 
 class LaunchCancelled(BaseException):
@@ -65,6 +65,8 @@ def on_signal(signum, _frame):
     _cancel["reason"] = _cancel["reason"] or "cancelled"
     if _cancel["phase"] == "launch":
         raise LaunchCancelled()
+    if _cancel["wake"] is not None:
+        _cancel["wake"]()  # end the wait's sleep now, not at the next poll
 
 
 def skip_field_docstrings():
@@ -246,6 +248,9 @@ async def wait_for_end(run, deadline):
     """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout."""
     local = hasattr(run, "_terminate_flag")
     interval, max_interval = (0.02, 0.25) if local else (1.0, 10.0)
+    woken = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    _cancel["wake"] = lambda: loop.call_soon_threadsafe(woken.set)
     while True:
         if _cancel["requested"]:
             return await cancel_run(run)
@@ -256,7 +261,10 @@ async def wait_for_end(run, deadline):
         if state in TERMINAL_STATES:
             return state, None
         pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
-        await asyncio.sleep(pause)
+        try:
+            await asyncio.wait_for(woken.wait(), pause)
+        except asyncio.TimeoutError:
+            pass
         interval = min(interval * 1.5, max_interval)
 
 
@@ -275,6 +283,19 @@ def detach_logs(path):
     os.close(fd)
 
 
+def emit_submitted(run, launch, started):
+    project = _tracked["project"]
+    emit(
+        "submitted",
+        run_id=getattr(project, "run_id", None) or launch.get("run_id"),
+        backend_id=wait_for_backend_id(run),
+        entity=getattr(project, "target_entity", None) or launch.get("entity"),
+        project=getattr(project, "target_project", None) or launch.get("project"),
+        run_type=type(run).__name__,
+        launch_seconds=round(time.monotonic() - started, 3),
+    )
+
+
 def launch_and_follow(request):
     launch = request["launch"]
     resource = launch.get("resource") or "local-container"
@@ -290,33 +311,25 @@ def launch_and_follow(request):
             raise LaunchCancelled()
         # Always asynchronous in the SDK: the bridge does the waiting, with a deadline and cancel.
         run = sdk_launch(api, **{**launch, "synchronous": False})
+        _cancel["phase"] = "wait"  # inside the try: a signal between the two lines is still handled
     except LaunchCancelled:
+        # The run may exist already (the SDK had started the job): stop it and say which it was.
         _cancel["phase"] = "stopping"
         runs = list(_tracked["runs"])
-        for started_run in runs:
-            asyncio.run(cancel_run(started_run))
+        if runs:
+            emit_submitted(runs[-1], launch, started)
+        cancel_errors = [error for error in (asyncio.run(cancel_run(r))[1] for r in runs) if error]
         emit("result", state="stopped" if runs else None, cancelled=True, timed_out=False,
-             submitted=bool(runs), cancel_error=None)
+             submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
         return
-    _cancel["phase"] = "wait"
 
-    project = _tracked["project"]
-    emit(
-        "submitted",
-        run_id=getattr(project, "run_id", None) or launch.get("run_id"),
-        backend_id=wait_for_backend_id(run),
-        entity=getattr(project, "target_entity", None) or launch.get("entity"),
-        project=getattr(project, "target_project", None) or launch.get("project"),
-        run_type=type(run).__name__,
-        launch_seconds=round(time.monotonic() - started, 3),
-    )
+    emit_submitted(run, launch, started)
 
     if request.get("synchronous", True):
         timeout = request.get("timeout_seconds")
         deadline = None if timeout is None else time.monotonic() + float(timeout)
         state, cancel_error = asyncio.run(wait_for_end(run, deadline))
-        if _cancel["requested"]:
-            _cancel["phase"] = "stopping"
+        _cancel["wake"] = None
         finish_output(run)
         emit("result", state=state, cancelled=_cancel["reason"] == "cancelled",
              timed_out=_cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,

@@ -23,6 +23,12 @@ if out_dir:
     with open(os.path.join(out_dir, f"job-{os.environ.get('WANDB_RUN_ID')}.json"), "w") as f:
         json.dump(dump, f)
 print(f"[fake job {behaviour}] WANDB_RUN_ID={os.environ.get('WANDB_RUN_ID')}", flush=True)
+if behaviour == "stubborn":
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    while True:
+        time.sleep(60)
 if behaviour == "forever":
     while True:
         time.sleep(60)

@@ -1,0 +1,132 @@
+// Cancellation and timeout, end to end with the fake SDK: the runner sends SIGINT on a cancelled
+// workflow, SIGTERM 7.5 s later, then kills the tree; children get no signal of their own.
+import assert from 'node:assert/strict'
+import type { ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { alive, errors, jobDump, startAction, TEST_KEY, waitFor, type ActionRun } from '../helpers/action.js'
+
+const RUNNER_GRACE_SECONDS = 7.5
+
+interface Cancelled {
+  run: ActionRun
+  /** Seconds from the first signal to the action's exit. */
+  exitSeconds: number
+  job?: { pid: number; pgid: number }
+}
+
+/** Starts the action, waits for the job to be running, then sends the signals. */
+async function cancelWhileRunning(inputs: Record<string, string>, signals: NodeJS.Signals[], env = {}): Promise<Cancelled> {
+  let signalledAt = 0
+  let job: Cancelled['job']
+  const run = await startAction({
+    inputs: { api_key: TEST_KEY, resource: 'local-process', ...inputs },
+    env,
+    onStart: (child: ChildProcess, dir: string) => {
+      void (async () => {
+        if (inputs.resource && inputs.resource !== 'local-process') {
+          // submitted: the run_id output is written before the action starts waiting
+          await waitFor('the remote run', () => (readFileSync(path.join(dir, 'output'), 'utf8').includes('run_id<<') || undefined))
+        } else {
+          job = await waitFor('the job to start', () => jobDump(dir, inputs.run_id!))
+        }
+        signalledAt = Date.now()
+        for (const [i, signal] of signals.entries()) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 150))
+          child.kill(signal)
+        }
+      })()
+    }
+  })
+  return { run, job, exitSeconds: (Date.now() - signalledAt) / 1000 }
+}
+
+function assertStopped(c: Cancelled, runId: string): void {
+  assert.equal(c.run.code, 1, c.run.stdout)
+  assert.ok(c.exitSeconds < RUNNER_GRACE_SECONDS, `exited ${c.exitSeconds}s after the signal`)
+  assert.equal(c.run.outputs.run_id, runId)
+  assert.equal(c.run.outputs.state, 'stopped')
+  assert.match(errors(c.run)[0] ?? '', new RegExp(`^Cancelled: W&B run ${runId} was stopped`))
+  assert.match(c.run.summary, /stopped \(cancelled\)/)
+}
+
+describe('cancelling a local run that never ends', () => {
+  for (const signals of [['SIGINT'], ['SIGTERM'], ['SIGINT', 'SIGINT', 'SIGTERM']] as NodeJS.Signals[][]) {
+    it(`${signals.join(' + ')}: the SDK is asked to cancel, the job's process group is gone, outputs set`, async () => {
+      const runId = `cx${signals.length}${signals[0]!.slice(3, 6).toLowerCase()}`
+      const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: runId }, signals)
+      assertStopped(c, runId)
+      assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
+      assert.ok(c.job && !alive(c.job.pid), 'the job process is gone')
+      assert.throws(() => process.kill(-c.job!.pgid, 0), 'no process of the job group is left')
+    })
+  }
+
+  it('a job that ignores SIGTERM is killed after the grace period, still within the window', async () => {
+    const c = await cancelWhileRunning({ job: 'e/p/stubborn:latest', run_id: 'stubborn1' }, ['SIGINT'])
+    assertStopped(c, 'stubborn1')
+    assert.ok(c.exitSeconds > 2.5, `the grace period was honoured (${c.exitSeconds}s)`)
+    assert.throws(() => process.kill(-c.job!.pgid, 0))
+  })
+})
+
+describe('cancelling a remote run', () => {
+  it('calls cancel() and reports the state after it', async () => {
+    const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'remote1', resource: 'kubernetes' }, ['SIGINT'])
+    assertStopped(c, 'remote1')
+    assert.deepEqual(c.run.calls.filter((call) => call.call === 'cancel').map((call) => call.run), ['launch-remote1'])
+  })
+  it('a cancel() that raises is reported', async () => {
+    const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'remote2', resource: 'kubernetes' }, ['SIGTERM'], {
+      FAKE_WANDB_CANCEL_ERROR: 'Failed to delete Kubernetes Job launch-remote2'
+    })
+    assert.equal(c.run.code, 1)
+    assert.match(errors(c.run)[0] ?? '', /The cancel reported: LaunchError: Failed to delete Kubernetes Job launch-remote2/)
+  })
+})
+
+describe('cancelling before the run exists', () => {
+  it('exits promptly and starts nothing afterwards', async () => {
+    let signalledAt = 0
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/slow-fetch:latest', run_id: 'early1' },
+      env: { FAKE_WANDB_FETCH_SECONDS: '30' },
+      onStdout: (text, child) => {
+        if (!signalledAt && text.includes('Launching job: e/p/slow-fetch')) {
+          signalledAt = Date.now()
+          child.kill('SIGINT')
+        }
+      }
+    })
+    const seconds = (Date.now() - signalledAt) / 1000
+    assert.equal(run.code, 1)
+    assert.ok(seconds < 3, `${seconds}s`)
+    assert.deepEqual(errors(run), ['Cancelled before the run was submitted: nothing was launched.'])
+    await new Promise((r) => setTimeout(r, 500))
+    assert.equal(jobDump(run.dir, 'early1'), undefined)
+    assert.equal(run.outputs.run_id, undefined)
+  })
+})
+
+describe('timeout', () => {
+  it('cancels the run when it passes, timed_out true, the step fails naming it', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/forever:latest', run_id: 'late1', timeout: '2s' }
+    })
+    assert.equal(run.code, 1)
+    assert.equal(run.outputs.timed_out, 'true')
+    assert.equal(run.outputs.state, 'stopped')
+    assert.match(errors(run)[0] ?? '', /^W&B run late1 did not finish within the timeout of 2\.0s and was cancelled; state stopped/)
+    assert.ok(run.seconds < 6, `${run.seconds}s`)
+    const job = jobDump(run.dir, 'late1')!
+    assert.ok(!alive(job.pid))
+  })
+  it('does not touch a run that ends in time', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/ok:latest', timeout: '1h30m' }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.outputs.timed_out, 'false')
+  })
+})
