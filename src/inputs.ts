@@ -122,7 +122,12 @@ function schema(workspace: string) {
       synchronous: z
         .string()
         .transform((v) => v.trim() || 'true')
-        .pipe(z.stringbool({ error: 'must be true or false' })),
+        // Not .pipe(z.stringbool()): its issue aborts the object, so the checks below would not run.
+        .transform(parsed((v) => {
+          const result = z.stringbool().safeParse(v)
+          if (!result.success) throw new Error('must be true or false')
+          return result.data
+        })),
       run_id: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(checkRunId)(v, ctx))),
       repository: optionalText,
       api_key: optionalText,
@@ -150,7 +155,7 @@ function schema(workspace: string) {
           message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
         })
       }
-      if (v.timeout !== undefined && v.synchronous === false) {
+      if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
         ctx.addIssue({
           code: 'custom',
           path: ['timeout'],

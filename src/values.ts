@@ -8,6 +8,7 @@ import YAML from 'yaml'
 export type Mapping = Record<string, unknown>
 
 const MAPPING_FILE = /\.(json|ya?ml)$/i
+const INLINE_MAPPING = /:\s/
 
 /** A mapping given inline as JSON or YAML, or as a path to a .json/.yaml/.yml file. */
 export function parseMapping(raw: string, workspace: string): Mapping {
@@ -16,11 +17,13 @@ export function parseMapping(raw: string, workspace: string): Mapping {
   let where = 'inline value'
   if (!text.includes('\n') && MAPPING_FILE.test(text)) {
     const file = path.resolve(workspace, text)
-    if (!existsSync(file)) {
+    if (existsSync(file)) {
+      source = readFileSync(file, 'utf8')
+      where = `file ${text}`
+    } else if (!INLINE_MAPPING.test(text)) {
+      // `key: name.yaml` is inline YAML whose value ends like a file name, not a missing file.
       throw new Error(`file ${text} does not exist (looked for ${file})`)
     }
-    source = readFileSync(file, 'utf8')
-    where = `file ${text}`
   }
   let parsed: unknown
   try {

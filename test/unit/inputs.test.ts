@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import {
+  DEFAULT_BASE_URL,
+  INPUT_NAMES,
+  InputError,
+  RESOURCES,
+  parseInputs,
+  type Inputs,
+  type RawInputs
+} from '../../src/inputs.js'
+
+type Env = Record<string, string | undefined>
+
+/** Every input empty, as @actions/core reports an input that was not given. */
+function raw(overrides: Partial<RawInputs> = {}): RawInputs {
+  const all = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
+  return { ...all, ...overrides }
+}
+
+/** A valid minimal set: an image and an API key. */
+function valid(overrides: Partial<RawInputs> = {}): RawInputs {
+  return raw({ docker_image: 'python:3.12', api_key: 'key-123', ...overrides })
+}
+
+/** The problems of the InputError that parseInputs must throw. */
+function problems(rawInputs: RawInputs, env: Env = {}): string[] {
+  try {
+    parseInputs(rawInputs, env)
+  } catch (error) {
+    assert.ok(error instanceof InputError, `not an InputError: ${String(error)}`)
+    assert.ok(Array.isArray(error.problems))
+    for (const p of error.problems) assert.ok(error.message.includes(p), `message does not list ${p}`)
+    return error.problems
+  }
+  assert.fail('parseInputs did not throw')
+}
+
+/** Asserts exactly one problem, for `name`, whose text matches `message`. */
+function assertOneProblem(rawInputs: RawInputs, name: string, message: RegExp, env: Env = {}): void {
+  const found = problems(rawInputs, env)
+  assert.equal(found.length, 1, `expected one problem, got ${JSON.stringify(found)}`)
+  assert.ok(found[0]!.startsWith(`${name}: `), `${JSON.stringify(found[0])} does not start with "${name}: "`)
+  assert.match(found[0]!, message)
+}
+
+describe('parseInputs defaults', () => {
+  const inputs = parseInputs(valid(), {})
+  it('resource defaults to local-container', () => assert.equal(inputs.resource, 'local-container'))
+  it('synchronous defaults to true', () => assert.equal(inputs.synchronous, true))
+  it('base_url defaults to https://api.wandb.ai', () => {
+    assert.equal(inputs.baseUrl, 'https://api.wandb.ai')
+    assert.equal(DEFAULT_BASE_URL, 'https://api.wandb.ai')
+  })
+  it('a run ID is generated and flagged as such', () => {
+    assert.match(inputs.runId, /^[0-9a-z]{8}$/)
+    assert.equal(inputs.runIdGenerated, true)
+    assert.notEqual(parseInputs(valid(), {}).runId, inputs.runId)
+  })
+  it('optional inputs left empty are undefined', () => {
+    const optional: (keyof Inputs)[] = [
+      'job', 'entryPoint', 'version', 'name', 'resourceArgs', 'project', 'entity', 'config',
+      'repository', 'python', 'timeoutSeconds'
+    ]
+    for (const key of optional) assert.equal(inputs[key], undefined, key)
+  })
+  it('a given run ID is kept and not flagged as generated', () => {
+    const given = parseInputs(valid({ run_id: ' my-run_1 ' }), {})
+    assert.equal(given.runId, 'my-run_1')
+    assert.equal(given.runIdGenerated, false)
+  })
+})
+
+describe('parseInputs maps every input', () => {
+  it('trims and converts values', () => {
+    const workspace = '/nonexistent'
+    const inputs = parseInputs(
+      raw({
+        job: ' team/proj/trainer:v3 ',
+        entry_point: 'python train.py --lr "0.1"',
+        version: ' 1.2 ',
+        name: ' nightly ',
+        resource: 'kubernetes',
+        resource_args: '{"kubernetes": {"namespace": "ml"}}',
+        project: 'proj',
+        entity: 'team',
+        config: 'overrides:\n  run_config:\n    lr: 0.1',
+        synchronous: 'true',
+        run_id: 'abc',
+        repository: 'ghcr.io/team/images',
+        api_key: 'secret',
+        base_url: 'https://wandb.example.com/',
+        python: '/usr/bin/python3',
+        timeout: '1h30m'
+      }),
+      { GITHUB_WORKSPACE: workspace }
+    )
+    assert.deepEqual(inputs, {
+      job: 'team/proj/trainer:v3',
+      dockerImage: undefined,
+      entryPoint: ['python', 'train.py', '--lr', '0.1'],
+      version: '1.2',
+      name: 'nightly',
+      resource: 'kubernetes',
+      resourceArgs: { kubernetes: { namespace: 'ml' } },
+      project: 'proj',
+      entity: 'team',
+      config: { overrides: { run_config: { lr: 0.1 } } },
+      synchronous: true,
+      runId: 'abc',
+      runIdGenerated: false,
+      repository: 'ghcr.io/team/images',
+      apiKey: 'secret',
+      baseUrl: 'https://wandb.example.com',
+      python: '/usr/bin/python3',
+      timeoutSeconds: 5400
+    } satisfies Inputs)
+  })
+
+  for (const resource of RESOURCES) {
+    it(`accepts resource ${resource}`, () => assert.equal(parseInputs(valid({ resource }), {}).resource, resource))
+  }
+})
+
+describe('parseInputs environment fallbacks', () => {
+  it('api_key falls back to WANDB_API_KEY', () =>
+    assert.equal(parseInputs(valid({ api_key: '' }), { WANDB_API_KEY: 'from-env' }).apiKey, 'from-env'))
+  it('the api_key input wins over WANDB_API_KEY', () =>
+    assert.equal(parseInputs(valid({ api_key: 'given' }), { WANDB_API_KEY: 'from-env' }).apiKey, 'given'))
+  it('base_url falls back to WANDB_BASE_URL, trailing slashes stripped', () =>
+    assert.equal(
+      parseInputs(valid(), { WANDB_BASE_URL: 'http://localhost:8080/' }).baseUrl,
+      'http://localhost:8080'
+    ))
+  it('the base_url input wins over WANDB_BASE_URL and loses its trailing slash', () =>
+    assert.equal(
+      parseInputs(valid({ base_url: 'https://wandb.mycorp.internal//' }), { WANDB_BASE_URL: 'http://localhost:8080' }).baseUrl,
+      'https://wandb.mycorp.internal'
+    ))
+  it('an invalid WANDB_BASE_URL is reported under base_url', () =>
+    assertOneProblem(valid(), 'base_url', /http:\/\/ or https:\/\//, { WANDB_BASE_URL: 'localhost:8080' }))
+  it('no api_key and no WANDB_API_KEY is an error naming both', () =>
+    assertOneProblem(valid({ api_key: '' }), 'api_key', /required.*WANDB_API_KEY/, {}))
+  it('a blank WANDB_API_KEY does not count', () =>
+    assertOneProblem(valid({ api_key: '' }), 'api_key', /required/, { WANDB_API_KEY: '  ' }))
+})
+
+describe('parseInputs job and docker_image', () => {
+  it('accepts docker_image alone', () => {
+    const inputs = parseInputs(valid({ docker_image: 'ghcr.io/team/train:1.0' }), {})
+    assert.equal(inputs.dockerImage, 'ghcr.io/team/train:1.0')
+    assert.equal(inputs.job, undefined)
+  })
+  for (const job of ['trainer', 'proj/trainer', 'team/proj/trainer', 'team/proj/trainer:latest', 'trainer:v2']) {
+    it(`accepts job ${job}`, () => assert.equal(parseInputs(valid({ docker_image: '', job }), {}).job, job))
+  }
+  it('neither is an error naming both inputs', () =>
+    assertOneProblem(valid({ docker_image: '' }), 'job', /exactly one of job .*or docker_image/))
+  it('both is an error naming both inputs', () =>
+    assertOneProblem(valid({ job: 'team/proj/trainer:latest' }), 'job', /job and docker_image were both given/))
+  const badJobs = ['a/b/c/d', 'team/proj/trainer:v1:v2', 'team//trainer', 'a b']
+  for (const job of badJobs) {
+    it(`rejects job ${JSON.stringify(job)}`, () =>
+      assertOneProblem(valid({ docker_image: '', job }), 'job', /must be a job reference/))
+  }
+  it('rejects docker_image with spaces', () =>
+    assertOneProblem(valid({ docker_image: 'python 3.12' }), 'docker_image', /without spaces/))
+})
+
+describe('parseInputs validation of single inputs', () => {
+  it('an invalid resource lists the accepted values', () => {
+    const found = problems(valid({ resource: 'moon' }))
+    assert.equal(found.length, 1)
+    assert.ok(found[0]!.startsWith('resource: '))
+    for (const resource of RESOURCES) assert.ok(found[0]!.includes(resource), `${resource} missing in ${found[0]}`)
+  })
+
+  const booleans: [string, boolean][] = [
+    ['true', true],
+    ['false', false],
+    ['True', true],
+    ['FALSE', false],
+    [' false ', false]
+  ]
+  for (const [text, value] of booleans) {
+    it(`synchronous ${JSON.stringify(text)} -> ${value}`, () =>
+      assert.equal(parseInputs(valid({ synchronous: text }), {}).synchronous, value))
+  }
+  it('synchronous "maybe" is rejected', () => assertOneProblem(valid({ synchronous: 'maybe' }), 'synchronous', /true or false/))
+
+  for (const runId of ['a/b', 'a b', 'run#1', '..', 'x'.repeat(129)]) {
+    it(`run_id ${JSON.stringify(runId.slice(0, 20))} is rejected`, () =>
+      assertOneProblem(valid({ run_id: runId }), 'run_id', /1 to 128 characters/))
+  }
+
+  for (const url of ['ftp://wandb.example.com', 'wandb.example.com', 'https://', 'https://has space.example', 'not a url']) {
+    it(`base_url ${JSON.stringify(url)} is rejected`, () =>
+      assertOneProblem(valid({ base_url: url }), 'base_url', /http:\/\/ or https:\/\//))
+  }
+
+  it('timeout is converted to seconds', () => assert.equal(parseInputs(valid({ timeout: '45' }), {}).timeoutSeconds, 2700))
+  it('an invalid timeout is rejected', () => assertOneProblem(valid({ timeout: '1d' }), 'timeout', /positive duration/))
+  it('timeout with synchronous false is an error', () =>
+    assertOneProblem(valid({ synchronous: 'false', timeout: '30m' }), 'timeout', /synchronous: true/))
+  it('an invalid timeout with synchronous false is reported once', () =>
+    assertOneProblem(valid({ synchronous: 'false', timeout: 'soon' }), 'timeout', /positive duration/))
+
+  it('an unterminated quote in entry_point is rejected', () =>
+    assertOneProblem(valid({ entry_point: 'python "train.py' }), 'entry_point', /unterminated double quote/))
+  it('a list in resource_args is rejected', () =>
+    assertOneProblem(valid({ resource_args: '[1, 2]' }), 'resource_args', /must be a mapping/))
+  for (const name of ['project', 'entity'] as const) {
+    it(`${name} with spaces is rejected`, () => assertOneProblem(valid({ [name]: 'my thing' }), name, /without spaces/))
+  }
+})
+
+describe('parseInputs config from a file', () => {
+  let workspace = ''
+  before(() => {
+    workspace = mkdtempSync(path.join(tmpdir(), 'inputs-test-'))
+    mkdirSync(path.join(workspace, '.github'))
+    writeFileSync(path.join(workspace, '.github', 'launch.yaml'), 'overrides:\n  run_config:\n    epochs: 5\n')
+    writeFileSync(path.join(workspace, 'resource.json'), '{"kubernetes": {"namespace": "ml"}}')
+  })
+  after(() => rmSync(workspace, { recursive: true, force: true }))
+
+  it('reads config relative to GITHUB_WORKSPACE', () =>
+    assert.deepEqual(
+      parseInputs(valid({ config: '.github/launch.yaml' }), { GITHUB_WORKSPACE: workspace }).config,
+      { overrides: { run_config: { epochs: 5 } } }
+    ))
+  it('reads resource_args relative to GITHUB_WORKSPACE', () =>
+    assert.deepEqual(
+      parseInputs(valid({ resource_args: 'resource.json' }), { GITHUB_WORKSPACE: workspace }).resourceArgs,
+      { kubernetes: { namespace: 'ml' } }
+    ))
+  it('a missing config file is reported under config, naming the file', () =>
+    assertOneProblem(valid({ config: 'nope.yml' }), 'config', /nope\.yml does not exist/, { GITHUB_WORKSPACE: workspace }))
+  it('a file that exists elsewhere is not found outside GITHUB_WORKSPACE', () =>
+    assertOneProblem(valid({ config: 'resource.json' }), 'config', /does not exist/, {
+      GITHUB_WORKSPACE: path.join(workspace, '.github')
+    }))
+})
+
+describe('parseInputs reports all problems at once', () => {
+  it('one InputError with one problem per bad input, each naming its input', () => {
+    let thrown: unknown
+    try {
+      parseInputs(
+        raw({
+          resource: 'moon',
+          config: 'a: [1, 2',
+          run_id: 'bad/id',
+          api_key: '',
+          job: 'team/proj/trainer:latest',
+          docker_image: 'python:3.12',
+          timeout: 'forever'
+        }),
+        {}
+      )
+    } catch (error) {
+      thrown = error
+    }
+    assert.ok(thrown instanceof InputError, `expected an InputError, got ${String(thrown)}`)
+    assert.equal(thrown.name, 'InputError')
+    assert.match(thrown.message, /nothing was launched/)
+    const byInput = new Map<string, string[]>()
+    for (const problem of thrown.problems) {
+      const match = /^([a-z_]+): \S/.exec(problem)
+      assert.ok(match, `problem does not start with "<input>: ": ${problem}`)
+      const name = match[1]!
+      assert.ok((INPUT_NAMES as readonly string[]).includes(name), `${name} is not an input name`)
+      byInput.set(name, [...(byInput.get(name) ?? []), problem])
+    }
+    assert.deepEqual(
+      [...byInput.keys()].sort(),
+      ['api_key', 'config', 'job', 'resource', 'run_id', 'timeout'],
+      JSON.stringify(thrown.problems)
+    )
+    for (const [name, list] of byInput) assert.equal(list.length, 1, `${name}: ${JSON.stringify(list)}`)
+    assert.equal(thrown.problems.length, 6)
+    const text = (name: string) => byInput.get(name)![0]!
+    assert.match(text('resource'), /local-container/)
+    assert.match(text('config'), /not valid JSON or YAML/)
+    assert.match(text('run_id'), /1 to 128 characters/)
+    assert.match(text('api_key'), /required/)
+    assert.match(text('job'), /both given/)
+    assert.match(text('timeout'), /positive duration/)
+  })
+
+  // A field that fails must not stop the checks across inputs (job/docker_image, api_key).
+  const fieldFailures: [keyof RawInputs, string][] = [
+    ['synchronous', 'maybe'],
+    ['resource', 'moon'],
+    ['run_id', 'a/b'],
+    ['base_url', 'ftp://x'],
+    ['timeout', 'soon'],
+    ['entry_point', "'open"],
+    ['config', '[1]'],
+    ['resource_args', 'a: [1'],
+    ['project', 'my project']
+  ]
+  for (const [name, value] of fieldFailures) {
+    it(`a bad ${name} still lets the missing job/docker_image and api_key be reported`, () => {
+      const found = problems(raw({ [name]: value }))
+      assert.deepEqual(found.map((p) => p.slice(0, p.indexOf(':'))).sort(), ['api_key', 'job', name].sort(), JSON.stringify(found))
+    })
+  }
+})
