@@ -41732,6 +41732,7 @@ var dist = __nccwpck_require__(8815);
 
 
 const MAPPING_FILE = /\.(json|ya?ml)$/i;
+const INLINE_MAPPING = /:\s/;
 /** A mapping given inline as JSON or YAML, or as a path to a .json/.yaml/.yml file. */
 function parseMapping(raw, workspace) {
     const text = raw.trim();
@@ -41739,11 +41740,14 @@ function parseMapping(raw, workspace) {
     let where = 'inline value';
     if (!text.includes('\n') && MAPPING_FILE.test(text)) {
         const file = external_node_path_default().resolve(workspace, text);
-        if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(file)) {
+            source = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+            where = `file ${text}`;
+        }
+        else if (!INLINE_MAPPING.test(text)) {
+            // `key: name.yaml` is inline YAML whose value ends like a file name, not a missing file.
             throw new Error(`file ${text} does not exist (looked for ${file})`);
         }
-        source = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-        where = `file ${text}`;
     }
     let parsed;
     try {
@@ -41955,7 +41959,13 @@ function schema(workspace) {
         config: mapping,
         synchronous: schemas_string()
             .transform((v) => v.trim() || 'true')
-            .pipe(stringbool({ error: 'must be true or false' })),
+            // Not .pipe(z.stringbool()): its issue aborts the object, so the checks below would not run.
+            .transform(parsed((v) => {
+            const result = stringbool().safeParse(v);
+            if (!result.success)
+                throw new Error('must be true or false');
+            return result.data;
+        })),
         run_id: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(checkRunId)(v, ctx))),
         repository: optionalText,
         api_key: optionalText,
@@ -41982,7 +41992,7 @@ function schema(workspace) {
                 message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
             });
         }
-        if (v.timeout !== undefined && v.synchronous === false) {
+        if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
             ctx.addIssue({
                 code: 'custom',
                 path: ['timeout'],
