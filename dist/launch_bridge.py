@@ -251,7 +251,10 @@ async def wait_for_end(run, deadline):
     woken = asyncio.Event()
     loop = asyncio.get_running_loop()
     _cancel["wake"] = lambda: loop.call_soon_threadsafe(woken.set)
+    parent = os.getppid()
     while True:
+        if os.getppid() != parent:  # the action was killed outright: stop the run, leave nothing
+            _cancel["requested"], _cancel["reason"] = True, _cancel["reason"] or "cancelled"
         if _cancel["requested"]:
             return await cancel_run(run)
         if deadline is not None and time.monotonic() >= deadline:

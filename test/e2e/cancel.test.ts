@@ -130,3 +130,20 @@ describe('timeout', () => {
     assert.equal(run.outputs.timed_out, 'false')
   })
 })
+
+describe('the action killed outright (SIGKILL, no chance to cancel)', () => {
+  it('the bridge notices, stops the run, and leaves no process behind', async () => {
+    let job: { pid: number; pgid: number } | undefined
+    await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/forever:latest', run_id: 'orphan1' },
+      onStart: (child, dir) => {
+        void (async () => {
+          job = await waitFor('the job to start', () => jobDump(dir, 'orphan1'))
+          child.kill('SIGKILL')
+        })()
+      }
+    })
+    await waitFor('the job to be stopped', () => (alive(job!.pid) ? undefined : true), 6_000)
+    assert.throws(() => process.kill(-job!.pgid, 0))
+  })
+})
