@@ -47455,10 +47455,7 @@ async function run() {
     catch (error) {
         setFailed(error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`);
     }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+    // The handlers stay: a late signal must not kill the process while it reports and exits.
 }
 
 

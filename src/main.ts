@@ -35,8 +35,6 @@ export async function run(): Promise<void> {
     else core.setFailed(verdict.message)
   } catch (error) {
     core.setFailed(error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`)
-  } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
   }
+  // The handlers stay: a late signal must not kill the process while it reports and exits.
 }

@@ -47,7 +47,7 @@ describe('a run that finishes', async () => {
     assert.match(run.summary, /local-process/)
     assert.match(run.summary, /Duration<\/th><td>\d/)
   })
-  it('takes well under the 5 s the SDK wait can sleep', () => assert.ok(run.seconds < 3, `${run.seconds}s`))
+  it('does not pay the 5 s the SDK wait can sleep', () => assert.ok(run.seconds < 4.5, `${run.seconds}s`))
 })
 
 describe('a run that fails', async () => {

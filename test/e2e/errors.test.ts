@@ -1,0 +1,142 @@
+// Failures before and around the launch, end to end with the fake SDK.
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { errors, FAKE_SDK, startAction, TEST_KEY } from '../helpers/action.js'
+
+describe('invalid inputs', async () => {
+  const run = await startAction({
+    inputs: {
+      job: 'ent/proj/ok:latest',
+      docker_image: 'img:1',
+      resource: 'laptop',
+      config: 'overrides: [unclosed',
+      run_id: 'has space',
+      synchronous: 'maybe',
+      timeout: '5 minutes'
+    },
+    env: { WANDB_API_KEY: undefined }
+  })
+  const [message] = errors(run)
+  it('fail the step with every problem, each naming its input and what is accepted', () => {
+    assert.equal(run.code, 1)
+    for (const expected of [
+      /job: job and docker_image were both given: give exactly one of the two/,
+      /resource: must be one of local-container, local-process, kubernetes, sagemaker, gcp-vertex/,
+      /config: inline value is not valid JSON or YAML/,
+      /run_id: must be 1 to 128 characters/,
+      /synchronous: must be true or false/,
+      /timeout: must be a positive duration/,
+      /api_key: is required/
+    ]) {
+      assert.match(message ?? '', expected)
+    }
+  })
+  it('start no Python process: nothing is launched', () => {
+    assert.deepEqual(run.calls, [])
+    assert.ok(!run.stdout.includes('::group::'))
+    assert.deepEqual(run.outputs, {})
+  })
+})
+
+describe('the SDK is missing or too old', () => {
+  it('no wandb for the interpreter: says how to fix it', async () => {
+    const empty = path.join(FAKE_SDK, '..', 'no-such-packages')
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' },
+      env: { PYTHONPATH: empty }
+    })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /^wandb is not installed for \S+python\S* \(Python 3\.\d+\.\d+\): add actions\/setup-python and `pip install wandb`/)
+  })
+  it('wandb older than 0.17: says how to upgrade, launches nothing', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' },
+      env: { FAKE_WANDB_VERSION: '0.16.6' }
+    })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /^wandb 0\.16\.6 at .* is older than 0\.17.*pip install -U "wandb>=0\.17"/)
+    assert.deepEqual(run.calls, [])
+  })
+  it('a python input that does not exist', async () => {
+    const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest', python: '/nowhere/python3' } })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /python: \/nowhere\/python3 does not exist; add actions\/setup-python/)
+  })
+  it('no Python on PATH at all', async () => {
+    const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' }, env: { PATH: '/nonexistent' } })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /Python was not found \(no python3 or python on PATH\)/)
+  })
+})
+
+describe('SDK versions', () => {
+  it('wandb 0.17-style SDK without wandb.sdk.launch.api: the internal Api is used', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest', resource: 'local-process' },
+      env: { FAKE_WANDB_LEGACY_API: '1', FAKE_WANDB_VERSION: '0.17.3' }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.calls.find((c) => c.call === 'launch')?.api, 'Api')
+    assert.equal(run.outputs.wandb_version, '0.17.3')
+  })
+})
+
+describe('SDK errors', () => {
+  it('a job that does not exist: the SDK message is the error, the traceback is debug only', async () => {
+    const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/missing:latest', resource: 'local-process' } })
+    assert.equal(run.code, 1)
+    assert.deepEqual(errors(run), ['Error accessing job e/p/missing:latest: Job artifact e/p/missing:latest not found on https://api.wandb.ai'])
+    assert.match(run.stdout, /^::debug::Traceback/m)
+  })
+  it('a rejected API key: the SDK message, and the key is not printed', async () => {
+    const run = await startAction({ inputs: { api_key: 'bad-key', job: 'e/p/ok:latest', resource: 'local-process' } })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /Failed to verify credentials/)
+  })
+})
+
+describe('the API key', async () => {
+  const run = await startAction({
+    inputs: { job: 'e/p/ok:latest', resource: 'local-container', run_id: 'key1' },
+    env: { WANDB_API_KEY: TEST_KEY }
+  })
+  it('is masked, and printed nowhere else', () => {
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.stdout.split(TEST_KEY).length - 1, 1, 'only in ::add-mask::')
+    assert.match(run.stdout, new RegExp(`^::add-mask::${TEST_KEY}$`, 'm'))
+    assert.ok(!run.summary.includes(TEST_KEY))
+    assert.ok(!Object.values(run.outputs).some((v) => v.includes(TEST_KEY)))
+  })
+  it('reaches a local-container job through the environment, not the docker command line', () => {
+    const docker = run.calls.find((c) => c.call === 'docker')
+    assert.ok(docker, 'docker run was called')
+    const argv = docker.argv as string[]
+    assert.ok(!argv.join(' ').includes(TEST_KEY))
+    assert.ok(argv.includes('WANDB_API_KEY'), 'docker takes -e WANDB_API_KEY from its environment')
+    assert.match(run.jobs.key1?.env.WANDB_API_KEY ?? '', /redacted len=40/)
+  })
+})
+
+describe('reporting never crashes the action', () => {
+  it('an unwritable job summary is a warning; the verdict stands', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest', resource: 'local-process' },
+      env: { GITHUB_STEP_SUMMARY: '{dir}' } // a directory: writing it fails
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(run.stdout, /^::warning::Could not write the job summary/m)
+    assert.equal(run.outputs.state, 'finished')
+  })
+  it('workflow commands printed by the job are not obeyed', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest', resource: 'local-process', entry_point: `python3 -c "print('::error::forged')"` }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    const token = /^::stop-commands::(.+)$/m.exec(run.stdout)?.[1]
+    assert.ok(token, 'commands are stopped while the SDK and the job print')
+    const forged = run.stdout.indexOf('::error::forged')
+    assert.ok(forged > run.stdout.indexOf(`::stop-commands::${token}`))
+    assert.ok(forged < run.stdout.indexOf(`::${token}::`), 'and resumed only after')
+  })
+})
