@@ -44,7 +44,7 @@ def emit(event, **fields):
 
 
 def fail(kind, message, exc=None):
-    detail = "".join(traceback.format_exception(exc)) if exc is not None else None
+    detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc is not None else None
     emit("error", kind=kind, message=message, exception_type=type(exc).__name__ if exc else None, traceback=detail)
 
 
