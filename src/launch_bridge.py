@@ -119,15 +119,23 @@ def prepare_sdk(resource):
         return
 
     # The API key reaches local jobs through the environment they inherit, not as a
-    # K=V word on a command line that any user can read from /proc.
-    original_env = LaunchProject.get_env_vars_dict
+    # K=V word on a command line that any user can read from /proc. (0.2x: a LaunchProject
+    # method; earlier releases: a function the runner modules import by name.)
+    from wandb.sdk.launch.runner import local_process
 
-    def env_without_key(self, *args, **kwargs):
-        env = original_env(self, *args, **kwargs)
-        env.pop("WANDB_API_KEY", None)
-        return env
+    def without_key(get_env_vars_dict):
+        def env_without_key(*args, **kwargs):
+            env = get_env_vars_dict(*args, **kwargs)
+            env.pop("WANDB_API_KEY", None)
+            return env
 
-    LaunchProject.get_env_vars_dict = env_without_key
+        return env_without_key
+
+    if hasattr(LaunchProject, "get_env_vars_dict"):
+        LaunchProject.get_env_vars_dict = without_key(LaunchProject.get_env_vars_dict)
+    for module in (local_process, local_container):
+        if hasattr(module, "get_env_vars_dict"):
+            module.get_env_vars_dict = without_key(module.get_env_vars_dict)
 
     original_docker_command = local_container.get_docker_command
 
@@ -138,13 +146,11 @@ def prepare_sdk(resource):
     local_container.get_docker_command = docker_command_with_key_from_env
 
     # The job gets a process group of its own, so a cancel can stop its whole tree and
-    # nothing else (0.30 also runs a wandb-core child in the launcher's group).
+    # nothing else of the launcher (such as the wandb-core service of 0.2x).
     if os.name == "posix":
         local_container.subprocess = _NewSessionSubprocess()
 
     if resource == "local-process":
-        from wandb.sdk.launch.runner import local_process
-
         # launch() builds an image that local-process never uses; the SDK's own agent skips it.
         loader.builder_from_config = lambda *args, **kwargs: _NoImageBuilder()
         # Only prints a warning after a `pip freeze`; about half a second per launch.
