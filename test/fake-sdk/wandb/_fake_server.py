@@ -80,8 +80,8 @@ def advance():
                 job = behaviour(item["spec"].get("job"))
                 end = RUN_END_BY_QUEUE.get(item["queue"]) or RUN_END_BY_JOB.get(job, "finished")
                 plan = [] if end is None else [(t + 2 * d, end)]
-                if end == "preempted":
-                    plan.insert(0, (t + 1.5 * d, "preempting"))
+                if end == "preempted":  # preempting long enough for any poll interval to see it
+                    plan = [(t + 1.5 * d, "preempting"), (t + 3.5 * d, end)]
                 _runs[(entity, project, name)] = {"entity": entity, "project": project, "name": name,
                                                   "state": "running", "plan": plan}
         if item["state"] == "CLAIMED" and item["queue"] == "failing-queue" and now >= t + 2 * d:
