@@ -60,7 +60,7 @@ function pushes(runId: string): Op[] {
   )
 }
 
-describe('queue mode with the real SDK', { concurrency: 3 }, () => {
+describe('queue mode with the real SDK', { concurrency: 2 }, () => {
   it('a run that finishes passes the step; outputs, priority, project_queue; spec redacted', async () => {
     const run = await enqueue({
       job: 'ent/proj/myjob:latest',
