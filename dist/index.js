@@ -41884,6 +41884,21 @@ function checkRunId(raw) {
     }
     return id;
 }
+const SECRET_KEY = /secret|token|passw(or)?d|api[-_]?key|credential|private[-_]?key|auth/i;
+/**
+ * The string values in a mapping that sit under a key that names a secret (password, token,
+ * api_key, ...), at any depth; everything below such a key counts. Used to mask them in the log.
+ */
+function secretLookingValues(value, underSecret = false) {
+    if (typeof value === 'string')
+        return underSecret && value.trim().length >= 3 ? [value] : [];
+    if (Array.isArray(value))
+        return value.flatMap((v) => secretLookingValues(v, underSecret));
+    if (value !== null && typeof value === 'object') {
+        return Object.entries(value).flatMap(([k, v]) => secretLookingValues(v, underSecret || SECRET_KEY.test(k)));
+    }
+    return [];
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Every input of action.yml is read here, once, and parsed by one zod schema. Defaults mirror
@@ -41892,6 +41907,10 @@ function checkRunId(raw) {
 
 
 const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'];
+/** launch_add's priority levels, by the names `wandb launch --priority` takes. */
+const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 };
+/** Inputs that only mean something with a queue. */
+const QUEUE_ONLY = ['priority', 'template_variables', 'project_queue', 'queue_timeout'];
 const DEFAULT_BASE_URL = 'https://api.wandb.ai';
 /** The names in action.yml; the record type makes sure none is missed or misspelled. */
 const INPUT_NAMES = [
@@ -41911,7 +41930,12 @@ const INPUT_NAMES = [
     'api_key',
     'base_url',
     'python',
-    'timeout'
+    'timeout',
+    'queue',
+    'priority',
+    'template_variables',
+    'project_queue',
+    'queue_timeout'
 ];
 class InputError extends Error {
     problems;
@@ -41973,7 +41997,20 @@ function schema(workspace) {
             .transform((v) => v.trim().replace(/\/+$/, ''))
             .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'must be an http:// or https:// URL'),
         python: optionalText,
-        timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
+        timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
+        queue: noSpaces('a queue name'),
+        priority: optionalText.transform((v, ctx) => {
+            if (v === undefined)
+                return undefined;
+            const level = v.toLowerCase();
+            if (Object.hasOwn(PRIORITIES, level))
+                return PRIORITIES[level];
+            ctx.addIssue({ code: 'custom', message: `must be one of ${Object.keys(PRIORITIES).join(', ')}` });
+            return NEVER;
+        }),
+        template_variables: mapping.transform((v, ctx) => (v === undefined ? undefined : templateValues(v, ctx))),
+        project_queue: noSpaces('a project name'),
+        queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
     })
         .superRefine((v, ctx) => {
         if (Boolean(v.job) === Boolean(v.docker_image)) {
@@ -41992,6 +42029,18 @@ function schema(workspace) {
                 message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
             });
         }
+        for (const name of QUEUE_ONLY) {
+            if (v[name] !== undefined && !v.queue) {
+                ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' });
+            }
+        }
+        if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['queue_timeout'],
+                message: 'applies only while waiting for an agent: it needs synchronous: true'
+            });
+        }
         if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
             ctx.addIssue({
                 code: 'custom',
@@ -42000,6 +42049,21 @@ function schema(workspace) {
             });
         }
     }, { when: () => true }); // also when a field failed: every problem is reported at once
+}
+/** Template variable values: strings and numbers (booleans are passed as they are). */
+function templateValues(values, ctx) {
+    const out = {};
+    for (const [key, value] of Object.entries(values)) {
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            out[key] = value;
+        else {
+            ctx.addIssue({
+                code: 'custom',
+                message: `${key} must be a string or a number, got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`}`
+            });
+        }
+    }
+    return out;
 }
 /** Parses every input at once; throws InputError listing all problems, each naming its input. */
 function parseInputs(raw, env = process.env) {
@@ -42020,6 +42084,7 @@ function parseInputs(raw, env = process.env) {
         version: v.version,
         name: v.name,
         resource: v.resource,
+        resourceGiven: raw.resource.trim() !== '',
         resourceArgs: v.resource_args,
         project: v.project,
         entity: v.entity,
@@ -42031,7 +42096,16 @@ function parseInputs(raw, env = process.env) {
         apiKey: v.api_key,
         baseUrl: v.base_url,
         python: v.python,
-        timeoutSeconds: v.timeout
+        timeoutSeconds: v.timeout,
+        queue: v.queue
+            ? {
+                name: v.queue,
+                priority: v.priority,
+                templateVariables: v.template_variables,
+                projectQueue: v.project_queue,
+                timeoutSeconds: v.queue_timeout
+            }
+            : undefined
     };
 }
 
@@ -47162,7 +47236,9 @@ async function findPython(requested) {
 
 
 
-const FAILED_STATES = ['failed', 'stopped', 'preempted'];
+// stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
+// queue mode sees (killed is a stopped run).
+const FAILED_STATES = ['failed', 'stopped', 'preempted', 'crashed', 'killed'];
 function setOutputs(values) {
     for (const [name, value] of Object.entries(values)) {
         try {
@@ -47194,6 +47270,8 @@ function verdict(outcome, inputs) {
     const run = submitted ? `W&B run ${submitted.runId}` : 'The W&B run';
     const link = submitted ? ` (${submitted.runUrl})` : '';
     const cancelNote = result.cancel_error ? ` The cancel reported: ${result.cancel_error}` : '';
+    if (outcome.queued)
+        return queueVerdict(outcome, inputs, result, run, link, cancelNote);
     if (result.cancelled) {
         return {
             ok: false,
@@ -47210,6 +47288,41 @@ function verdict(outcome, inputs) {
     }
     if (!inputs.synchronous) {
         return { ok: true, message: `${run} was submitted${link}; state ${result.state} (not waited on: synchronous is false).` };
+    }
+    if (result.state === 'finished')
+        return { ok: true, message: `${run} finished${link}.` };
+    if (result.state && FAILED_STATES.includes(result.state)) {
+        return { ok: false, message: `${run} ${result.state}${link}.` };
+    }
+    return { ok: false, message: `${run} ended in an unexpected state "${result.state}"${link}.` };
+}
+/** Queue mode: the item may end before any run exists, and the cancel removes it or stops the run. */
+function queueVerdict(outcome, inputs, result, run, link, cancelNote) {
+    const q = outcome.queued;
+    const item = `queue item ${q.itemId} on ${q.queue}`;
+    const removed = result.item_removed
+        ? 'it was removed from the queue'
+        : `removing it failed, remove it by hand`;
+    if (result.queue_timed_out) {
+        return {
+            ok: false,
+            message: `No agent picked up ${item} within the queue_timeout of ${formatDuration(inputs.queue?.timeoutSeconds ?? 0)}: ${removed}.${cancelNote}`
+        };
+    }
+    if (result.cancelled || result.timed_out) {
+        const why = result.cancelled ? 'Cancelled' : `Timed out after ${formatDuration(inputs.timeoutSeconds ?? 0)}`;
+        return {
+            ok: false,
+            message: result.run_started
+                ? `${why}: ${run} was stopped${link}, state ${result.state}.${cancelNote}`
+                : `${why} before an agent started the run: ${removed} (${item}, state ${result.item_state}).${cancelNote}`
+        };
+    }
+    if (!inputs.synchronous) {
+        return { ok: true, message: `${run} was queued as ${item}${link}; state ${result.state} (not waited on: synchronous is false).` };
+    }
+    if (!result.run_started && result.item_state === 'failed') {
+        return { ok: false, message: `The ${item} failed before ${run} started: ${result.item_error ?? 'no reason given'}` };
     }
     if (result.state === 'finished')
         return { ok: true, message: `${run} finished${link}.` };
@@ -47250,7 +47363,12 @@ async function writeSummary(outcome, inputs, v) {
         ['State', `${v.ok ? '✅' : '❌'} ${escapeHtml(state)}`],
         ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
         [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
-        ['Resource', escapeHtml(inputs.resource)],
+        ...(inputs.queue
+            ? [
+                ['Queue', escapeHtml(inputs.queue.projectQueue ? `${inputs.queue.projectQueue}/${inputs.queue.name}` : inputs.queue.name)],
+                ['Queue item', escapeHtml(outcome.queued?.itemId ?? 'not queued')]
+            ]
+            : [['Resource', escapeHtml(inputs.resource)]]),
         ['Duration', formatDuration(outcome.seconds)]
     ];
     if (outcome.sdk?.wandb_version)
@@ -47314,7 +47432,9 @@ async function launchAndFollow(inputs, python, request, cancel, env = process.en
     // The SDK's and the job's output is not ours: workflow commands in it are not obeyed.
     const stopToken = (0,external_node_crypto_.randomUUID)();
     const debugLines = []; // printed once workflow commands are obeyed again
-    startGroup(`Launch ${what} on ${inputs.resource} (run ${inputs.runId})`);
+    startGroup(inputs.queue
+        ? `Queue ${what} on ${inputs.queue.name} (run ${inputs.runId})`
+        : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`);
     process.stdout.write(`::stop-commands::${stopToken}\n`);
     try {
         const bridge = Bridge.start({
@@ -47355,6 +47475,33 @@ async function launchAndFollow(inputs, python, request, cancel, env = process.en
                         });
                         break;
                     }
+                    case 'queued': {
+                        // the run ID and the item ID are known at once: a later step can follow either
+                        const entity = event.entity ?? inputs.entity ?? '';
+                        const project = event.project ?? inputs.project ?? '';
+                        const runId = event.run_id || inputs.runId;
+                        outcome.submitted = { runId, entity, project, runUrl: runUrl(app, entity, project, runId) };
+                        outcome.queued = { itemId: event.queue_item_id, queue: event.queue, projectQueue: event.project_queue };
+                        setOutputs({
+                            queue_item_id: event.queue_item_id,
+                            run_id: runId,
+                            run_url: outcome.submitted.runUrl,
+                            entity,
+                            project
+                        });
+                        break;
+                    }
+                    case 'progress': {
+                        const s = outcome.submitted;
+                        if (s && event.run_id && event.run_id !== s.runId) {
+                            // the agent named the run itself
+                            s.runId = event.run_id;
+                            s.runUrl = runUrl(app, s.entity, s.project, s.runId);
+                            setOutputs({ run_id: s.runId, run_url: s.runUrl });
+                        }
+                        process.stdout.write(`${progressLine(event, outcome, (Date.now() - started) / 1000)}\n`);
+                        break;
+                    }
                     case 'result':
                         outcome.result = event;
                         break;
@@ -47382,15 +47529,42 @@ async function launchAndFollow(inputs, python, request, cancel, env = process.en
     }
     return outcome;
 }
+/** One log line per change while a queued run is followed. */
+function progressLine(event, outcome, seconds) {
+    const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`;
+    const q = outcome.queued;
+    const text = (() => {
+        switch (event.stage) {
+            case 'queued':
+                return `Queued on ${q?.queue ?? 'the queue'} as item ${q?.itemId ?? '?'}: waiting for an agent to pick it up`;
+            case 'claimed':
+                return `Picked up by an agent: ${run} is starting`;
+            case 'item_failed':
+                return `The queue item failed before its run started: ${event.message ?? 'no reason given'}`;
+            case 'api_error':
+                return `The W&B API failed, retrying: ${event.message ?? ''}`;
+            case 'preempting':
+                return `${run} is being preempted`;
+            case 'pending':
+            case 'running':
+                return `${run} is ${event.stage}`;
+            default:
+                return `${run} ${event.stage}`;
+        }
+    })();
+    return `[${formatDuration(seconds)}] ${text}`;
+}
 
 ;// CONCATENATED MODULE: ./src/request.ts
 function buildRequest(inputs, detachedLog) {
+    const queue = inputs.queue;
     const launch = {
         job: inputs.job,
         entry_point: inputs.entryPoint,
         version: inputs.version,
         name: inputs.name,
-        resource: inputs.resource,
+        // a queue has a resource of its own: only an explicit one goes into the spec
+        resource: queue && !inputs.resourceGiven ? undefined : inputs.resource,
         resource_args: inputs.resourceArgs,
         project: inputs.project,
         entity: inputs.entity,
@@ -47401,9 +47575,19 @@ function buildRequest(inputs, detachedLog) {
     };
     return withoutUndefined({
         launch: withoutUndefined(launch),
+        queue: queue
+            ? withoutUndefined({
+                name: queue.name,
+                priority: queue.priority,
+                template_variables: queue.templateVariables,
+                project_queue: queue.projectQueue,
+                timeout_seconds: queue.timeoutSeconds
+            })
+            : undefined,
         synchronous: inputs.synchronous,
         timeout_seconds: inputs.timeoutSeconds,
-        detached_log: isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
+        // nothing runs here in queue mode, so nothing outlives the action
+        detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
     });
 }
 function isLocal(resource) {
@@ -47415,6 +47599,7 @@ function withoutUndefined(value) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action, top to bottom: inputs, request, SDK (Python), launch and wait (bridge), report.
+
 
 
 
@@ -47440,6 +47625,14 @@ async function run() {
     try {
         const inputs = parseInputs(readRawInputs());
         core_setSecret(inputs.apiKey);
+        if (inputs.queue) {
+            // launch_add prints the launch spec; the bridge prints it redacted (launch_queue.py), and
+            // values under secret-looking keys are masked too, wherever they might be printed.
+            for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue.templateVariables]) {
+                for (const secret of secretLookingValues(mapping))
+                    core_setSecret(secret);
+            }
+        }
         const python = await findPython(inputs.python);
         if (cancel.requested)
             throw new Error('Cancelled before the launch started: nothing was launched.');

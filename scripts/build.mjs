@@ -1,4 +1,4 @@
-// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge beside it, and checks that the
+// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (and its queue module) beside it, and checks that the
 // bundle really holds its dependencies: ncc leaves `webpackMissingModule` where it could not.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,6 +9,7 @@ execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', 'dist', '--license', 
   stdio: 'inherit'
 })
 copyFileSync('src/launch_bridge.py', 'dist/launch_bridge.py')
+copyFileSync('src/launch_queue.py', 'dist/launch_queue.py')
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n')
 
 const bundle = readFileSync('dist/index.js', 'utf8')

@@ -24,6 +24,26 @@ export interface SubmittedEvent {
   run_type: string
   launch_seconds: number
 }
+/** Queue mode: the item is on the queue (run_id is the one the agent is asked to use). */
+export interface QueuedEvent {
+  event: 'queued'
+  queue_item_id: string
+  queue: string
+  project_queue: string
+  run_id: string | null
+  entity: string | null
+  project: string | null
+}
+/** Queue mode: sent once per change while following the item and its run. */
+export interface ProgressEvent {
+  event: 'progress'
+  /** queued, claimed, item_failed, api_error, or the run's state (pending, running, ...). */
+  stage: string
+  run_id: string | null
+  item_state: string | null
+  run_state: string | null
+  message: string | null
+}
 export interface ResultEvent {
   event: 'result'
   state: string | null
@@ -32,6 +52,18 @@ export interface ResultEvent {
   submitted: boolean
   cancel_error: string | null
   backend_id?: string | null
+  // queue mode only
+  queue_item_id?: string
+  run_id?: string | null
+  item_state?: string | null
+  /** The failed queue item's error message. */
+  item_error?: string | null
+  /** An agent started the run (it was seen on W&B). */
+  run_started?: boolean
+  /** No agent picked the item up within queue_timeout. */
+  queue_timed_out?: boolean
+  /** The item was taken off the queue (cancel, timeout, no agent). */
+  item_removed?: boolean
 }
 export interface ErrorEvent {
   event: 'error'
@@ -40,7 +72,7 @@ export interface ErrorEvent {
   exception_type: string | null
   traceback: string | null
 }
-export type BridgeEvent = SdkEvent | SubmittedEvent | ResultEvent | ErrorEvent
+export type BridgeEvent = SdkEvent | SubmittedEvent | QueuedEvent | ProgressEvent | ResultEvent | ErrorEvent
 
 export interface BridgeExit {
   code: number | null

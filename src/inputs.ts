@@ -14,6 +14,13 @@ import {
 export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
 export type Resource = (typeof RESOURCES)[number]
 
+/** launch_add's priority levels, by the names `wandb launch --priority` takes. */
+export const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 } as const
+export type Priority = keyof typeof PRIORITIES
+
+/** Inputs that only mean something with a queue. */
+const QUEUE_ONLY = ['priority', 'template_variables', 'project_queue', 'queue_timeout'] as const
+
 export const DEFAULT_BASE_URL = 'https://api.wandb.ai'
 
 /** The names in action.yml; the record type makes sure none is missed or misspelled. */
@@ -34,7 +41,12 @@ export const INPUT_NAMES = [
   'api_key',
   'base_url',
   'python',
-  'timeout'
+  'timeout',
+  'queue',
+  'priority',
+  'template_variables',
+  'project_queue',
+  'queue_timeout'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -46,6 +58,8 @@ export interface Inputs {
   version?: string
   name?: string
   resource: Resource
+  /** False when resource was left empty (local-container then, or the queue's own resource). */
+  resourceGiven: boolean
   resourceArgs?: Mapping
   project?: string
   entity?: string
@@ -58,6 +72,18 @@ export interface Inputs {
   apiKey: string
   baseUrl: string
   python?: string
+  timeoutSeconds?: number
+  /** Queue mode: push to this queue instead of running the job here. */
+  queue?: QueueInputs
+}
+
+export interface QueueInputs {
+  name: string
+  /** launch_add's 0 (critical) to 3 (low). */
+  priority?: number
+  templateVariables?: Record<string, string | number | boolean>
+  projectQueue?: string
+  /** How long an agent may take to pick the item up. */
   timeoutSeconds?: number
 }
 
@@ -136,7 +162,18 @@ function schema(workspace: string) {
         .transform((v) => v.trim().replace(/\/+$/, ''))
         .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'must be an http:// or https:// URL'),
       python: optionalText,
-      timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
+      timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
+      queue: noSpaces('a queue name'),
+      priority: optionalText.transform((v, ctx) => {
+        if (v === undefined) return undefined
+        const level = v.toLowerCase()
+        if (Object.hasOwn(PRIORITIES, level)) return PRIORITIES[level as Priority]
+        ctx.addIssue({ code: 'custom', message: `must be one of ${Object.keys(PRIORITIES).join(', ')}` })
+        return z.NEVER
+      }),
+      template_variables: mapping.transform((v, ctx) => (v === undefined ? undefined : templateValues(v, ctx))),
+      project_queue: noSpaces('a project name'),
+      queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
     })
     .superRefine((v, ctx) => {
       if (Boolean(v.job) === Boolean(v.docker_image)) {
@@ -155,6 +192,18 @@ function schema(workspace: string) {
           message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
         })
       }
+      for (const name of QUEUE_ONLY) {
+        if (v[name] !== undefined && !v.queue) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' })
+        }
+      }
+      if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queue_timeout'],
+          message: 'applies only while waiting for an agent: it needs synchronous: true'
+        })
+      }
       if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
         ctx.addIssue({
           code: 'custom',
@@ -163,6 +212,21 @@ function schema(workspace: string) {
         })
       }
     }, { when: () => true }) // also when a field failed: every problem is reported at once
+}
+
+/** Template variable values: strings and numbers (booleans are passed as they are). */
+function templateValues(values: Mapping, ctx: z.RefinementCtx): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {}
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${key} must be a string or a number, got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`}`
+      })
+    }
+  }
+  return out
 }
 
 /** Parses every input at once; throws InputError listing all problems, each naming its input. */
@@ -186,6 +250,7 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     version: v.version,
     name: v.name,
     resource: v.resource,
+    resourceGiven: raw.resource.trim() !== '',
     resourceArgs: v.resource_args,
     project: v.project,
     entity: v.entity,
@@ -197,6 +262,15 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     apiKey: v.api_key as string,
     baseUrl: v.base_url,
     python: v.python,
-    timeoutSeconds: v.timeout
+    timeoutSeconds: v.timeout,
+    queue: v.queue
+      ? {
+          name: v.queue,
+          priority: v.priority,
+          templateVariables: v.template_variables,
+          projectQueue: v.project_queue,
+          timeoutSeconds: v.queue_timeout
+        }
+      : undefined
   }
 }

@@ -2,11 +2,11 @@
 // they are known, so a later step has the run ID even when this one then fails.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
-import { Bridge, type ErrorEvent, type ResultEvent, type SdkEvent, type SubmittedEvent } from './bridge.js'
+import { Bridge, type ErrorEvent, type ProgressEvent, type ResultEvent, type SdkEvent } from './bridge.js'
 import type { Inputs } from './inputs.js'
 import type { BridgeRequest } from './request.js'
 import { appUrl, runUrl } from './run-url.js'
-import { setOutputs } from './report.js'
+import { formatDuration, setOutputs } from './report.js'
 
 export interface Submitted {
   runId: string
@@ -16,9 +16,17 @@ export interface Submitted {
   backendId?: string
 }
 
+/** Queue mode: where the item went. */
+export interface Queued {
+  itemId: string
+  queue: string
+  projectQueue: string
+}
+
 export interface Outcome {
   sdk?: SdkEvent
   submitted?: Submitted
+  queued?: Queued
   result?: ResultEvent
   error?: ErrorEvent
   exitCode: number | null
@@ -50,7 +58,11 @@ export async function launchAndFollow(
   const stopToken = randomUUID()
   const debugLines: string[] = [] // printed once workflow commands are obeyed again
 
-  core.startGroup(`Launch ${what} on ${inputs.resource} (run ${inputs.runId})`)
+  core.startGroup(
+    inputs.queue
+      ? `Queue ${what} on ${inputs.queue.name} (run ${inputs.runId})`
+      : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
+  )
   process.stdout.write(`::stop-commands::${stopToken}\n`)
   try {
     const bridge = Bridge.start({
@@ -89,6 +101,33 @@ export async function launchAndFollow(
             })
             break
           }
+          case 'queued': {
+            // the run ID and the item ID are known at once: a later step can follow either
+            const entity = event.entity ?? inputs.entity ?? ''
+            const project = event.project ?? inputs.project ?? ''
+            const runId = event.run_id || inputs.runId
+            outcome.submitted = { runId, entity, project, runUrl: runUrl(app, entity, project, runId) }
+            outcome.queued = { itemId: event.queue_item_id, queue: event.queue, projectQueue: event.project_queue }
+            setOutputs({
+              queue_item_id: event.queue_item_id,
+              run_id: runId,
+              run_url: outcome.submitted.runUrl,
+              entity,
+              project
+            })
+            break
+          }
+          case 'progress': {
+            const s = outcome.submitted
+            if (s && event.run_id && event.run_id !== s.runId) {
+              // the agent named the run itself
+              s.runId = event.run_id
+              s.runUrl = runUrl(app, s.entity, s.project, s.runId)
+              setOutputs({ run_id: s.runId, run_url: s.runUrl })
+            }
+            process.stdout.write(`${progressLine(event, outcome, (Date.now() - started) / 1000)}\n`)
+            break
+          }
           case 'result':
             outcome.result = event
             break
@@ -111,4 +150,30 @@ export async function launchAndFollow(
     outcome.seconds = (Date.now() - started) / 1000
   }
   return outcome
+}
+
+/** One log line per change while a queued run is followed. */
+export function progressLine(event: ProgressEvent, outcome: Outcome, seconds: number): string {
+  const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`
+  const q = outcome.queued
+  const text = (() => {
+    switch (event.stage) {
+      case 'queued':
+        return `Queued on ${q?.queue ?? 'the queue'} as item ${q?.itemId ?? '?'}: waiting for an agent to pick it up`
+      case 'claimed':
+        return `Picked up by an agent: ${run} is starting`
+      case 'item_failed':
+        return `The queue item failed before its run started: ${event.message ?? 'no reason given'}`
+      case 'api_error':
+        return `The W&B API failed, retrying: ${event.message ?? ''}`
+      case 'preempting':
+        return `${run} is being preempted`
+      case 'pending':
+      case 'running':
+        return `${run} is ${event.stage}`
+      default:
+        return `${run} ${event.stage}`
+    }
+  })()
+  return `[${formatDuration(seconds)}] ${text}`
 }

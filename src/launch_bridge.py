@@ -8,6 +8,7 @@ Protocol, so that nothing is ever read back from log text:
 - stderr: the SDK's and the job's own output, streamed live.
 - SIGTERM / SIGINT: cancel. Before the run exists the launch is abandoned; afterwards the run is
   cancelled through the SDK and, for local runs, the job's process group is terminated.
+  Queue mode (launch_queue.py): a waiting queue item is removed, a started run is stopped.
 The API key arrives in the environment (WANDB_API_KEY), never in the request.
 """
 
@@ -356,6 +357,13 @@ def launch_and_follow(request):
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def enqueue_and_follow(request):
+    """Queue mode (the request has a `queue`): see launch_queue.py, shipped beside this file."""
+    import launch_queue
+
+    launch_queue.enqueue_and_follow(request, launch_queue.Context(emit, _cancel, LaunchCancelled, make_api))
+
+
 def main():
     global _events
     _events = os.fdopen(os.dup(1), "w", buffering=1)
@@ -383,7 +391,10 @@ def main():
         return 0
 
     try:
-        launch_and_follow(request)
+        if request.get("queue"):
+            enqueue_and_follow(request)
+        else:
+            launch_and_follow(request)
     except LaunchCancelled:
         emit("result", state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
     except Exception as exc:

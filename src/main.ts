@@ -7,6 +7,7 @@ import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
+import { secretLookingValues } from './values.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -25,6 +26,13 @@ export async function run(): Promise<void> {
   try {
     const inputs = parseInputs(readRawInputs())
     core.setSecret(inputs.apiKey)
+    if (inputs.queue) {
+      // launch_add prints the launch spec; the bridge prints it redacted (launch_queue.py), and
+      // values under secret-looking keys are masked too, wherever they might be printed.
+      for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue.templateVariables]) {
+        for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
+      }
+    }
     const python = await findPython(inputs.python)
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)

@@ -6,9 +6,20 @@ import type { Inputs } from './inputs.js'
 import type { Outcome } from './launch.js'
 import { HOW_TO_GET_WANDB } from './python.js'
 
-export const FAILED_STATES = ['failed', 'stopped', 'preempted']
+// stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
+// queue mode sees (killed is a stopped run).
+export const FAILED_STATES = ['failed', 'stopped', 'preempted', 'crashed', 'killed']
 
-export type OutputName = 'run_id' | 'run_url' | 'state' | 'entity' | 'project' | 'backend_id' | 'timed_out' | 'wandb_version'
+export type OutputName =
+  | 'run_id'
+  | 'run_url'
+  | 'state'
+  | 'entity'
+  | 'project'
+  | 'backend_id'
+  | 'timed_out'
+  | 'wandb_version'
+  | 'queue_item_id'
 
 export function setOutputs(values: Partial<Record<OutputName, string>>): void {
   for (const [name, value] of Object.entries(values)) {
@@ -46,6 +57,7 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   const run = submitted ? `W&B run ${submitted.runId}` : 'The W&B run'
   const link = submitted ? ` (${submitted.runUrl})` : ''
   const cancelNote = result.cancel_error ? ` The cancel reported: ${result.cancel_error}` : ''
+  if (outcome.queued) return queueVerdict(outcome, inputs, result, run, link, cancelNote)
   if (result.cancelled) {
     return {
       ok: false,
@@ -62,6 +74,48 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   }
   if (!inputs.synchronous) {
     return { ok: true, message: `${run} was submitted${link}; state ${result.state} (not waited on: synchronous is false).` }
+  }
+  if (result.state === 'finished') return { ok: true, message: `${run} finished${link}.` }
+  if (result.state && FAILED_STATES.includes(result.state)) {
+    return { ok: false, message: `${run} ${result.state}${link}.` }
+  }
+  return { ok: false, message: `${run} ended in an unexpected state "${result.state}"${link}.` }
+}
+
+/** Queue mode: the item may end before any run exists, and the cancel removes it or stops the run. */
+function queueVerdict(
+  outcome: Outcome,
+  inputs: Inputs,
+  result: NonNullable<Outcome['result']>,
+  run: string,
+  link: string,
+  cancelNote: string
+): Verdict {
+  const q = outcome.queued!
+  const item = `queue item ${q.itemId} on ${q.queue}`
+  const removed = result.item_removed
+    ? 'it was removed from the queue'
+    : `removing it failed, remove it by hand`
+  if (result.queue_timed_out) {
+    return {
+      ok: false,
+      message: `No agent picked up ${item} within the queue_timeout of ${formatDuration(inputs.queue?.timeoutSeconds ?? 0)}: ${removed}.${cancelNote}`
+    }
+  }
+  if (result.cancelled || result.timed_out) {
+    const why = result.cancelled ? 'Cancelled' : `Timed out after ${formatDuration(inputs.timeoutSeconds ?? 0)}`
+    return {
+      ok: false,
+      message: result.run_started
+        ? `${why}: ${run} was stopped${link}, state ${result.state}.${cancelNote}`
+        : `${why} before an agent started the run: ${removed} (${item}, state ${result.item_state}).${cancelNote}`
+    }
+  }
+  if (!inputs.synchronous) {
+    return { ok: true, message: `${run} was queued as ${item}${link}; state ${result.state} (not waited on: synchronous is false).` }
+  }
+  if (!result.run_started && result.item_state === 'failed') {
+    return { ok: false, message: `The ${item} failed before ${run} started: ${result.item_error ?? 'no reason given'}` }
   }
   if (result.state === 'finished') return { ok: true, message: `${run} finished${link}.` }
   if (result.state && FAILED_STATES.includes(result.state)) {
@@ -100,7 +154,12 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     ['State', `${v.ok ? '✅' : '❌'} ${escapeHtml(state)}`],
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
     [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
-    ['Resource', escapeHtml(inputs.resource)],
+    ...(inputs.queue
+      ? ([
+          ['Queue', escapeHtml(inputs.queue.projectQueue ? `${inputs.queue.projectQueue}/${inputs.queue.name}` : inputs.queue.name)],
+          ['Queue item', escapeHtml(outcome.queued?.itemId ?? 'not queued')]
+        ] as [string, string][])
+      : ([['Resource', escapeHtml(inputs.resource)]] as [string, string][])),
     ['Duration', formatDuration(outcome.seconds)]
   ]
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])

@@ -1,5 +1,6 @@
-// Inputs -> the request the Python bridge passes to wandb.sdk.launch.launch(), by the SDK's own
-// argument names. The API key is not part of it: it travels in the bridge's environment.
+// Inputs -> the request the Python bridge passes to wandb.sdk.launch.launch() (or, in queue mode,
+// launch_add()), by the SDK's own argument names. The API key is not part of it: it travels in
+// the bridge's environment.
 import type { Inputs } from './inputs.js'
 import type { Mapping } from './values.js'
 
@@ -8,7 +9,8 @@ export interface LaunchArguments {
   entry_point?: string[]
   version?: string
   name?: string
-  resource: string
+  /** Absent only in queue mode when not given: the queue's resource applies. */
+  resource?: string
   resource_args?: Mapping
   project?: string
   entity?: string
@@ -18,8 +20,18 @@ export interface LaunchArguments {
   repository?: string
 }
 
+/** Queue mode: launch_add()'s queue arguments, and how long an agent may take. */
+export interface QueueArguments {
+  name: string
+  priority?: number
+  template_variables?: Record<string, string | number | boolean>
+  project_queue?: string
+  timeout_seconds?: number
+}
+
 export interface BridgeRequest {
   launch: LaunchArguments
+  queue?: QueueArguments
   /** The bridge always launches asynchronously in the SDK and does the waiting itself. */
   synchronous: boolean
   timeout_seconds?: number
@@ -28,12 +40,14 @@ export interface BridgeRequest {
 }
 
 export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {
+  const queue = inputs.queue
   const launch: LaunchArguments = {
     job: inputs.job,
     entry_point: inputs.entryPoint,
     version: inputs.version,
     name: inputs.name,
-    resource: inputs.resource,
+    // a queue has a resource of its own: only an explicit one goes into the spec
+    resource: queue && !inputs.resourceGiven ? undefined : inputs.resource,
     resource_args: inputs.resourceArgs,
     project: inputs.project,
     entity: inputs.entity,
@@ -44,9 +58,19 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
   }
   return withoutUndefined({
     launch: withoutUndefined(launch),
+    queue: queue
+      ? withoutUndefined({
+          name: queue.name,
+          priority: queue.priority,
+          template_variables: queue.templateVariables,
+          project_queue: queue.projectQueue,
+          timeout_seconds: queue.timeoutSeconds
+        })
+      : undefined,
     synchronous: inputs.synchronous,
     timeout_seconds: inputs.timeoutSeconds,
-    detached_log: isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
+    // nothing runs here in queue mode, so nothing outlives the action
+    detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
   })
 }
 

@@ -147,3 +147,18 @@ export function checkRunId(raw: string): string {
   }
   return id
 }
+
+const SECRET_KEY = /secret|token|passw(or)?d|api[-_]?key|credential|private[-_]?key|auth/i
+
+/**
+ * The string values in a mapping that sit under a key that names a secret (password, token,
+ * api_key, ...), at any depth; everything below such a key counts. Used to mask them in the log.
+ */
+export function secretLookingValues(value: unknown, underSecret = false): string[] {
+  if (typeof value === 'string') return underSecret && value.trim().length >= 3 ? [value] : []
+  if (Array.isArray(value)) return value.flatMap((v) => secretLookingValues(v, underSecret))
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => secretLookingValues(v, underSecret || SECRET_KEY.test(k)))
+  }
+  return []
+}

@@ -105,6 +105,7 @@ describe('parseInputs maps every input', () => {
       version: '1.2',
       name: 'nightly',
       resource: 'kubernetes',
+      resourceGiven: true,
       resourceArgs: { kubernetes: { namespace: 'ml' } },
       project: 'proj',
       entity: 'team',

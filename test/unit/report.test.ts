@@ -13,6 +13,7 @@ function inputs(overrides: Partial<Inputs> = {}): Inputs {
   return {
     dockerImage: 'python:3.12',
     resource: 'local-container',
+    resourceGiven: false,
     synchronous: true,
     runId: RUN_ID,
     runIdGenerated: true,

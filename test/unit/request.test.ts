@@ -10,6 +10,7 @@ function minimal(overrides: Partial<Inputs> = {}): Inputs {
   return {
     dockerImage: 'python:3.12',
     resource: 'local-container',
+    resourceGiven: false,
     synchronous: true,
     runId: 'ab12cd34',
     runIdGenerated: true,

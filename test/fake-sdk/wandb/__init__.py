@@ -15,3 +15,12 @@ def termwarn(msg: str) -> None:
 
 def termerror(msg: str) -> None:
     print(f"wandb: ERROR {msg}", file=sys.stderr, flush=True)
+
+
+def __getattr__(name):
+    # wandb.Api is the public API (wandb/__init__.py imports it from wandb.apis.public)
+    if name == "Api":
+        from wandb.apis.public import Api
+
+        return Api
+    raise AttributeError(name)

@@ -18,3 +18,15 @@ class LaunchApi:
 
             raise LaunchError(f"AuthenticationError: Failed to verify credentials with {self.settings['base_url']}")
         record("api", kind="launch")
+
+    # The run queue operations (the real ones are GraphQL: pushToRunQueueByName, stopRun).
+    def push_to_run_queue(self, queue_name, launch_spec, template_variables, project_queue, priority=None):
+        from wandb import _fake_server
+
+        entity = launch_spec.get("queue_entity") or launch_spec["entity"]
+        return _fake_server.push(entity, project_queue, queue_name, launch_spec, template_variables, priority)
+
+    def stop_run(self, run_id):
+        from wandb import _fake_server
+
+        return _fake_server.stop_run(run_id)

@@ -25,3 +25,40 @@ def validate_wandb_python_deps(requirements_file, dir):
 
 def sanitize_wandb_api_key(text):
     return text
+
+
+LAUNCH_DEFAULT_PROJECT = "model-registry"
+
+
+def construct_launch_spec(uri, job, api, name, project, entity, docker_image, resource, entry_point, version,
+                          resource_args, launch_config, run_id, repository, author, sweep_id=None):
+    """The config is the spec's base, as in the real one: everything in it is pushed and printed."""
+    launch_spec = launch_config if launch_config is not None else {}
+    if job is not None:
+        launch_spec["job"] = job
+    if project is None:
+        project = (launch_config or {}).get("project") or (job.split("/")[-2] if job and job.count("/") >= 1 else "")
+    if entity is None:
+        entity = (launch_config or {}).get("entity") or api.default_entity
+    launch_spec["entity"] = entity
+    launch_spec["project"] = project
+    if name:
+        launch_spec["name"] = name
+    launch_spec.setdefault("docker", {})
+    if docker_image:
+        launch_spec["docker"]["docker_image"] = docker_image
+    if "resource" not in launch_spec:
+        launch_spec["resource"] = resource if resource else None
+    launch_spec.setdefault("git", {})
+    if version:
+        launch_spec["git"]["version"] = version
+    launch_spec.setdefault("overrides", {})
+    if resource_args:
+        launch_spec["resource_args"] = resource_args
+    if entry_point:
+        launch_spec["overrides"]["entry_point"] = entry_point
+    if run_id is not None:
+        launch_spec["run_id"] = run_id
+    if repository:
+        launch_spec.setdefault("registry", {})["url"] = repository
+    return launch_spec

@@ -1,0 +1,40 @@
+# Mirrors wandb/apis/public/api.py: Api, the parts the queue path uses (run, queued_run, _artifact).
+import os
+
+from wandb import _fake_server
+from wandb._record import record
+from wandb.errors import CommError
+
+from .service_api import ServiceApi
+
+
+class Api:
+    def __init__(self, overrides=None, timeout=None, api_key=None):
+        self.api_key = api_key or os.environ.get("WANDB_API_KEY")
+        self.settings = {"base_url": os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")}
+        self._service_api = ServiceApi()
+        self._runs = {}
+
+    @property
+    def default_entity(self):
+        return "fake-viewer"
+
+    def run(self, path=""):
+        from .runs import Run
+
+        entity, project, run_id = path.split("/")
+        if path not in self._runs:
+            self._runs[path] = Run(self._service_api, entity, project, run_id, lazy=False)
+        return self._runs[path]
+
+    def queued_run(self, entity, project, queue_name, run_queue_item_id, project_queue=None, priority=None):
+        from .jobs import QueuedRun
+
+        return QueuedRun(self._service_api, entity, project, queue_name, run_queue_item_id,
+                         project_queue=project_queue, priority=priority)
+
+    def _artifact(self, name, type=None):
+        record("artifact", name=name, type=type)
+        if not _fake_server.job_exists(name):
+            raise CommError(f"artifact membership '{name.split('/')[-1]}' not found")
+        return object()
