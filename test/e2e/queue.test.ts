@@ -286,8 +286,7 @@ describe('queue mode: input errors, all at once, nothing launched', () => {
         '  - queue: must be a queue name without spaces\n' +
         '  - priority: must be one of critical, high, medium, low\n' +
         '  - template_variables: gpus must be a string or a number, got a list\n' +
-        '  - queue_timeout: must be a positive duration: minutes (90) or with units (45m, 2h, 1h30m, 30s)\n' +
-        '  - queue_timeout: applies only while waiting for an agent: it needs synchronous: true'
+        '  - queue_timeout: must be a positive duration: minutes (90) or with units (45m, 2h, 1h30m, 30s)'
     ])
     assert.deepEqual(run.calls, [])
   })

@@ -117,7 +117,8 @@ describe('parseInputs maps every input', () => {
       apiKey: 'secret',
       baseUrl: 'https://wandb.example.com',
       python: '/usr/bin/python3',
-      timeoutSeconds: 5400
+      timeoutSeconds: 5400,
+      queue: undefined
     } satisfies Inputs)
   })
 

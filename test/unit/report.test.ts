@@ -65,10 +65,10 @@ describe('verdict on a waited-for run', () => {
     assertMentions(v.message, RUN_ID, RUN_URL, 'finished')
   })
 
-  it('the failed states are failed, stopped and preempted', () =>
-    assert.deepEqual([...FAILED_STATES].sort(), ['failed', 'preempted', 'stopped']))
+  it('the failed states: the SDK\'s failed, stopped, preempted and the W&B run states crashed, killed', () =>
+    assert.deepEqual([...FAILED_STATES].sort(), ['crashed', 'failed', 'killed', 'preempted', 'stopped']))
 
-  for (const state of ['failed', 'stopped', 'preempted']) {
+  for (const state of ['failed', 'stopped', 'preempted', 'crashed', 'killed']) {
     it(`${state} is not ok and names the run ID, state and URL`, () => {
       const v = verdict(outcome({ result: result({ state }) }), inputs())
       assert.equal(v.ok, false)
@@ -76,7 +76,7 @@ describe('verdict on a waited-for run', () => {
     })
   }
 
-  for (const state of ['running', 'pending', 'crashed', 'unknown']) {
+  for (const state of ['running', 'pending', 'unknown']) {
     it(`an unexpected state ${state} is not ok and is named`, () => {
       const v = verdict(outcome({ result: result({ state }) }), inputs())
       assert.equal(v.ok, false)
