@@ -10,6 +10,7 @@ import {
   parseMapping,
   type Mapping
 } from './values.js'
+import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
 
 export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
 export type Resource = (typeof RESOURCES)[number]
@@ -34,7 +35,10 @@ export const INPUT_NAMES = [
   'api_key',
   'base_url',
   'python',
-  'timeout'
+  'timeout',
+  // SDK setup (src/sdk-setup.ts)
+  'wandb_version',
+  'extra_packages'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -59,6 +63,9 @@ export interface Inputs {
   baseUrl: string
   python?: string
   timeoutSeconds?: number
+  /** SDK setup (src/sdk-setup.ts): which wandb, and what else to install with it. */
+  wandbVersion: WandbVersion
+  extraPackages: string[]
 }
 
 export class InputError extends Error {
@@ -131,7 +138,9 @@ function schema(workspace: string) {
         .transform((v) => v.trim().replace(/\/+$/, ''))
         .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'must be an http:// or https:// URL'),
       python: optionalText,
-      timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
+      timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
+      wandb_version: z.string().transform(parsed(parseWandbVersion)),
+      extra_packages: z.string().transform(parsed(parseExtraPackages))
     })
     .superRefine((v, ctx) => {
       if (Boolean(v.job) === Boolean(v.docker_image)) {
@@ -192,6 +201,8 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     apiKey: v.api_key as string,
     baseUrl: v.base_url,
     python: v.python,
-    timeoutSeconds: v.timeout
+    timeoutSeconds: v.timeout,
+    wandbVersion: v.wandb_version,
+    extraPackages: v.extra_packages
   }
 }

@@ -7,6 +7,7 @@ import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
+import { launchWithSdk } from './sdk-setup.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -29,7 +30,8 @@ export async function run(): Promise<void> {
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
-    const outcome = await launchAndFollow(inputs, python, request, cancel)
+    // The interpreter's own wandb if it will do, else the action's virtualenv (src/sdk-setup.ts).
+    const outcome = await launchWithSdk(inputs, python, request, (py, req) => launchAndFollow(inputs, py, req, cancel), () => cancel.requested)
     const verdict = await reportOutcome(outcome, inputs)
     if (verdict.ok) core.info(verdict.message)
     else core.setFailed(verdict.message)
