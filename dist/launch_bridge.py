@@ -173,7 +173,7 @@ def report_unsatisfied(version, problem, requirement, kind="wandb_unsatisfied"):
     print(f"{problem} for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
     emit("error", kind=kind, message=problem, exception_type=None, traceback=None,
          python=sys.executable, python_version=sys.version.split()[0], wandb_version=version,
-         requirement=requirement)
+         requirement=requirement, base_python=base_python())
 
 
 def on_signal(signum, _frame):
@@ -458,8 +458,13 @@ def report_missing(exc):
     emit("error", kind="wandb_missing", message=f"{exc}" if exc else "No module named 'wandb'",
          exception_type=type(exc).__name__ if exc else None,
          traceback="".join(traceback.format_exception(exc)) if exc else None,
-         python=sys.executable, python_version=sys.version.split()[0])
+         python=sys.executable, python_version=sys.version.split()[0], base_python=base_python())
     return 0
+
+
+def base_python():
+    """The interpreter a virtualenv of the action's is built from: a venv's own base, not the venv."""
+    return getattr(sys, "_base_executable", None) or sys.executable
 
 
 def main():

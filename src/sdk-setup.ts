@@ -25,6 +25,8 @@ interface UnusableSdkError {
   kind: string
   message: string
   python?: string
+  /** The interpreter to build a virtualenv from: the base of `python` when that is a venv. */
+  base_python?: string
   python_version?: string
   wandb_version?: string | null
 }
@@ -69,11 +71,13 @@ export async function launchWithSdk(
     const unusable = sdkUnusable(outcome)
     if (!unusable) return outcome
     if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
-    base = { python: unusable.python || found, version: unusable.python_version || (await pythonVersion(found)).version }
-    reason = `${unusable.message} for ${base.python}`
+    base = unusable.python_version
+      ? { python: unusable.base_python || unusable.python || found, version: unusable.python_version }
+      : await pythonVersion(found)
+    reason = `${unusable.message} for ${unusable.python || found}`
   } else {
     base = await pythonVersion(found)
-    reason = plan.specs.length > 1 && inputs.extraPackages.length ? 'extra_packages are installed into the action\'s virtualenv' : `wandb_version is ${plan.label}`
+    reason = inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
   }
   const venv = await provideVenv(plan, base, reason, env)
   if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
@@ -140,7 +144,7 @@ async function readyVenv(venv: Venv, plan: SdkPlan, basePython: string, env: Env
 
 /** The interpreter's real path and version, for a venv that is built without asking the bridge. */
 async function pythonVersion(python: string): Promise<{ python: string; version: string }> {
-  const probe = await getExecOutput(python, ['-c', 'import sys; print(sys.executable); print(sys.version.split()[0])'], {
+  const probe = await getExecOutput(python, ['-c', 'import sys; print(getattr(sys, "_base_executable", None) or sys.executable); print(sys.version.split()[0])'], {
     silent: true,
     ignoreReturnCode: true
   })
