@@ -1,18 +1,25 @@
 // The virtualenv across workflow runs, through the Actions cache service. Everything here is
 // best effort: a cache that cannot be reached or written costs a fresh install, never the step.
-import * as cache from '@actions/cache'
+// @actions/cache (with the Azure storage client under it) is loaded only when it is needed:
+// loading it up front more than doubles the action's start-up, which the warm path must not pay.
 import * as core from '@actions/core'
 import { errorMessage } from './report.js'
 
 let noticed = false
 
 /** The service is there only inside an Actions job (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL). */
-export function cacheAvailable(): boolean {
+// A chunk of its own (dist/<id>.index.js), read from disk only when the cache is used.
+const loadCache = () => import('@actions/cache')
+
+/** The same test as cache.isFeatureAvailable(), made before the module is loaded. */
+export async function cacheAvailable(env: Record<string, string | undefined> = process.env): Promise<boolean> {
   let available = false
-  try {
-    available = cache.isFeatureAvailable()
-  } catch {
-    available = false
+  if (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL) {
+    try {
+      available = (await loadCache()).isFeatureAvailable()
+    } catch {
+      available = false
+    }
   }
   if (!available && !noticed) {
     noticed = true
@@ -26,9 +33,9 @@ export function cacheAvailable(): boolean {
 
 /** True when the virtualenv was restored into dir. */
 export async function restoreVenv(dir: string, key: string): Promise<boolean> {
-  if (!cacheAvailable()) return false
+  if (!(await cacheAvailable())) return false
   try {
-    return (await cache.restoreCache([dir], key)) === key
+    return (await (await loadCache()).restoreCache([dir], key)) === key
   } catch (error) {
     core.warning(`Could not restore the W&B SDK virtualenv from the Actions cache: ${errorMessage(error)}`)
     return false
@@ -36,10 +43,11 @@ export async function restoreVenv(dir: string, key: string): Promise<boolean> {
 }
 
 export async function saveVenv(dir: string, key: string): Promise<void> {
-  if (!cacheAvailable()) return
+  if (!(await cacheAvailable())) return
   try {
-    await cache.saveCache([dir], key)
-    core.info(`Saved the virtualenv to the Actions cache as ${key}`)
+    // saveCache reports most failures as a warning of its own and returns -1.
+    const id = await (await loadCache()).saveCache([dir], key)
+    if (id !== -1) core.info(`Saved the virtualenv to the Actions cache as ${key}`)
   } catch (error) {
     // Another job saving the same key first is the usual reason: their copy is as good as ours.
     core.info(`The virtualenv was not saved to the Actions cache: ${errorMessage(error)}`)
