@@ -4,7 +4,8 @@
 //   `node -e ''` plus `python3 -c 'import wandb'` (the least any Node action using the SDK costs);
 // - Python processes the action spawns on the warm path (the launched job's own excluded);
 // - the setup from a fresh install, from the tool cache, and with an existing install.
-// Not part of `npm test`. Options: --runs N (default 7).
+// Not part of `npm test`. Options: --runs N (default 7); --baseline DIR also times the warm path
+// of another build (e.g. the dist/ of the commit before the SDK setup) for comparison.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,6 +19,8 @@ const FAKE_SDK = path.join(ROOT, 'test', 'fake-sdk')
 const FIXTURES = path.join(ROOT, 'test', 'setup', 'fixtures')
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7
+const baselineArg = process.argv.indexOf('--baseline')
+const BASELINE = baselineArg > 0 ? path.resolve(process.argv[baselineArg + 1], 'index.js') : undefined
 
 const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim()
 const scratch = mkdtempSync(path.join(tmpdir(), 'wandb-bench-'))
@@ -37,7 +40,7 @@ function timed(command, args, env) {
   })
 }
 
-async function action(extraEnv, inputs = {}) {
+async function action(extraEnv, inputs = {}, entry = ACTION) {
   const dir = mkdtempSync(path.join(scratch, 'run-'))
   const files = { GITHUB_OUTPUT: path.join(dir, 'out'), GITHUB_STATE: path.join(dir, 'state'), GITHUB_STEP_SUMMARY: path.join(dir, 'sum') }
   for (const f of Object.values(files)) writeFileSync(f, '')
@@ -58,7 +61,7 @@ async function action(extraEnv, inputs = {}) {
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...extraEnv
   }
-  const result = await timed(NODE24, [ACTION], env)
+  const result = await timed(NODE24, [entry], env)
   if (result.code !== 0) throw new Error(`the action failed:\n${result.stdout}`)
   const pythons = existsSync(count)
     ? readFileSync(count, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((p) => !String(p.argv[0]).endsWith('job.py'))
@@ -83,7 +86,13 @@ const results = {}
 // Warm path: the fake SDK on PYTHONPATH stands for an installed wandb.
 const warmEnv = { PYTHONPATH: `${path.join(FIXTURES, 'count')}${path.delimiter}${FAKE_SDK}` }
 await action(warmEnv) // one untimed run: file caches, Python bytecode
-const warm = await repeat(RUNS, () => action(warmEnv))
+// Interleaved with the baseline, if any, so that both see the same machine load.
+const warm = []
+const baseline = BASELINE ? [] : undefined
+for (let i = 0; i < RUNS; i++) {
+  warm.push(await action(warmEnv))
+  if (baseline) baseline.push(await action(warmEnv, {}, BASELINE))
+}
 const floorEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PYTHONPATH: FAKE_SDK }
 const floor = await repeat(RUNS, async () => {
   const node = await timed(NODE24, ['-e', ''], floorEnv)
@@ -91,6 +100,7 @@ const floor = await repeat(RUNS, async () => {
   return node.ms + py.ms
 })
 results.warm = median(warm.map((r) => r.ms))
+results.startup = median(await repeat(RUNS, async () => (await timed(NODE24, [ACTION], { PATH: process.env.PATH })).ms))
 results.floor = median(floor)
 results.pythons = Math.max(...warm.map((r) => r.pythons))
 
@@ -113,6 +123,8 @@ console.log('warm path (wandb already installed):')
 console.log(`  action wall time                      ${fmt(results.warm)}`)
 console.log(`  floor: node -e '' + python -c 'import wandb'  ${fmt(results.floor)}`)
 console.log(`  ratio action / floor                  ${(results.warm / results.floor).toFixed(2)}`)
+if (baseline) console.log(`  baseline build (${path.relative(process.cwd(), BASELINE)})  ${fmt(median(baseline.map((r) => r.ms)))}`)
+console.log(`  action start-up alone: node dist/index.js with no inputs  ${fmt(results.startup)}`)
 console.log(`  Python processes spawned by the action ${results.pythons} (the launched job's own not counted)`)
 console.log('')
 console.log('setup ("Set up W&B SDK" group time / whole action wall time):')
