@@ -462,6 +462,15 @@ def report_missing(exc):
     return 0
 
 
+def own_site_packages_first():
+    """In the action's virtualenv its own packages win over PYTHONPATH, which may hold the very
+    wandb that was found unsuitable."""
+    import site
+
+    own = [p for p in site.getsitepackages() if p in sys.path]
+    sys.path[:] = own + [p for p in sys.path if p not in own]
+
+
 def base_python():
     """The interpreter a virtualenv of the action's is built from: a venv's own base, not the venv."""
     return getattr(sys, "_base_executable", None) or sys.executable
@@ -483,6 +492,8 @@ def main():
     # Sent by actions that set the SDK up themselves: with it, an unsuitable wandb is reported as
     # wandb_unsatisfied (and a missing one with the interpreter's version) before any launch.
     requirement = request.get("wandb_requirement")
+    if request.get("own_site_packages_first"):
+        own_site_packages_first()
     if requirement is not None:
         found = installed_wandb_version()
         if found is False:

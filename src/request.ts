@@ -30,6 +30,8 @@ export interface BridgeRequest {
   wandb_requirement?: string
   /** Modules the resource's runner imports (kubernetes_asyncio, boto3, ...), looked for likewise. */
   required_modules?: string[]
+  /** Set for the action's own virtualenv: its site-packages go before PYTHONPATH. */
+  own_site_packages_first?: boolean
 }
 
 export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {

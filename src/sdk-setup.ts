@@ -81,7 +81,7 @@ export async function launchWithSdk(
   }
   const venv = await provideVenv(plan, base, reason, env)
   if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
-  return launch(venv.python, checked)
+  return launch(venv.python, { ...checked, own_site_packages_first: true })
 }
 
 /** The group "Set up W&B SDK" for a virtualenv: reuse, restore or install, then one closing line. */

@@ -92,9 +92,22 @@ describe('wandb not found, then found in the tool cache', () => {
 
 describe('wandb found but too old', () => {
   let run: SetupRun
+  let onPath: SetupRun
   before(async () => {
     const old = baseVenv(wheels, ['wandb==0.16.0'])
     run = await runSetup(wheels, newToolCache(), { inputs: { ...base, python: old } })
+    // the same old wandb on PYTHONPATH must not shadow the virtualenv's
+    onPath = await runSetup(wheels, newToolCache(), {
+      inputs: { ...base, python: systemPython() },
+      pythonPath: [FAKE_SDK],
+      env: { FAKE_WANDB_VERSION: '0.16.0' }
+    })
+  })
+  it('is not used when it comes from PYTHONPATH either', () => {
+    assert.equal(onPath.code, 0, onPath.stdout)
+    assert.match(onPath.stdout, /wandb 0\.16\.0 is older than 0\.17/)
+    assert.equal(onPath.launches.length, 1)
+    assert.equal(onPath.outputs.wandb_version, '0.30.0')
   })
   it('launches nothing with it, installs and launches once', () => {
     assert.equal(run.code, 0, run.stdout)
@@ -150,5 +163,39 @@ describe('a remote resource installs what its runner imports', () => {
     assert.match(run.stdout, /kubernetes_asyncio not installed \(kubernetes needs it\)/)
     assert.match(setupGroups(run)[1] ?? '', /wandb==0\.30\.0 kubernetes-asyncio/)
     assert.equal(run.outputs.state, 'finished')
+  })
+})
+
+describe('wandb_version given', () => {
+  it('a pinned version the interpreter has: used as found, nothing installed', async () => {
+    const toolCache = newToolCache()
+    const run = await runSetup(wheels, toolCache, {
+      inputs: { ...base, python: systemPython(), wandb_version: '0.30.0' },
+      pythonPath: [FAKE_SDK]
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(actionPythons(run).length, 1)
+    assert.deepEqual(venvsIn(toolCache), [])
+  })
+  it('a specifier the interpreter does not meet and no release does: fails, nothing launched', async () => {
+    const run = await runSetup(wheels, newToolCache(), {
+      inputs: { ...base, python: systemPython(), wandb_version: '>=0.31' },
+      pythonPath: [FAKE_SDK]
+    })
+    assert.equal(run.code, 1)
+    assert.match(run.stdout, /wandb 0\.30\.0 does not satisfy wandb_version >=0\.31/)
+    assert.match(errors(run)[0] ?? '', /no release matching wandb>=0\.31/)
+    assert.equal(run.launches.length, 0)
+  })
+  it('latest: always the action\'s virtualenv, with the newest release', async () => {
+    const toolCache = newToolCache()
+    const run = await runSetup(wheels, toolCache, {
+      inputs: { ...base, python: systemPython(), wandb_version: 'latest' },
+      pythonPath: [FAKE_SDK] // an installed wandb does not count for latest
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(setupGroups(run).length, 1)
+    assert.match(setupGroups(run)[0] ?? '', /wandb 0\.30\.0 from fresh install/)
+    assert.match(venvsIn(toolCache)[0] ?? '', /-wandb-latest-/)
   })
 })
