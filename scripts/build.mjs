@@ -1,18 +1,31 @@
 // Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (and its queue module) beside it, and checks that the
 // bundle really holds its dependencies: ncc leaves `webpackMissingModule` where it could not.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 
 rmSync('dist', { recursive: true, force: true })
 execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet'], {
   stdio: 'inherit'
 })
+// A lazily imported module (@actions/cache, see src/sdk-cache.ts) becomes a chunk of its own, and
+// ncc then writes licenses.txt for the last chunk only. The licenses come from a second build of
+// the same code with that module imported up front: one chunk, every bundled package.
+mkdirSync('.cache/licenses', { recursive: true })
+writeFileSync('.cache/licenses/entry.ts', "import '@actions/cache'\nimport '../../src/index.js'\n")
+execFileSync('npx', ['ncc', 'build', '.cache/licenses/entry.ts', '-o', '.cache/licenses/out', '--license', 'licenses.txt', '--quiet'], {
+  stdio: 'inherit'
+})
+copyFileSync('.cache/licenses/out/licenses.txt', 'dist/licenses.txt')
+rmSync('.cache/licenses', { recursive: true, force: true })
 copyFileSync('src/launch_bridge.py', 'dist/launch_bridge.py')
 copyFileSync('src/launch_queue.py', 'dist/launch_queue.py')
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n')
 
-const bundle = readFileSync('dist/index.js', 'utf8')
+const bundle = readdirSync('dist')
+  .filter((name) => name.endsWith('.js'))
+  .map((name) => readFileSync(`dist/${name}`, 'utf8'))
+  .join('\n')
 const problems = []
 if (bundle.includes('webpackMissingModule')) problems.push('a module could not be bundled (webpackMissingModule)')
 // What the bundle still loads at run time must be Node's own modules, nothing from npm.
@@ -24,6 +37,6 @@ for (const name of new Set(runtimeImports)) {
   if (!isBuiltin(name)) problems.push(`${name} is imported at run time instead of bundled`)
 }
 if (problems.length) {
-  console.error(`dist/index.js is broken:\n- ${problems.join('\n- ')}`)
+  console.error(`dist/ is broken:\n- ${problems.join('\n- ')}`)
   process.exit(1)
 }

@@ -10,6 +10,7 @@ import {
   parseMapping,
   type Mapping
 } from './values.js'
+import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
 
 export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
 export type Resource = (typeof RESOURCES)[number]
@@ -46,7 +47,10 @@ export const INPUT_NAMES = [
   'priority',
   'template_variables',
   'project_queue',
-  'queue_timeout'
+  'queue_timeout',
+  // SDK setup (src/sdk-setup.ts)
+  'wandb_version',
+  'extra_packages'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -75,6 +79,9 @@ export interface Inputs {
   timeoutSeconds?: number
   /** Queue mode: push to this queue instead of running the job here. */
   queue?: QueueInputs
+  /** SDK setup (src/sdk-setup.ts): which wandb, and what else to install with it. */
+  wandbVersion: WandbVersion
+  extraPackages: string[]
 }
 
 export interface QueueInputs {
@@ -173,7 +180,9 @@ function schema(workspace: string) {
       }),
       template_variables: mapping.transform((v, ctx) => (v === undefined ? undefined : templateValues(v, ctx))),
       project_queue: noSpaces('a project name'),
-      queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx)))
+      queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
+      wandb_version: z.string().transform(parsed(parseWandbVersion)),
+      extra_packages: z.string().transform(parsed(parseExtraPackages))
     })
     .superRefine((v, ctx) => {
       if (Boolean(v.job) === Boolean(v.docker_image)) {
@@ -271,6 +280,8 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
           projectQueue: v.project_queue,
           timeoutSeconds: v.queue_timeout
         }
-      : undefined
+      : undefined,
+    wandbVersion: v.wandb_version,
+    extraPackages: v.extra_packages
   }
 }

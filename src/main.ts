@@ -8,6 +8,7 @@ import { findPython } from './python.js'
 import { errorMessage, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
 import { secretLookingValues } from './values.js'
+import { launchWithSdk } from './sdk-setup.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -26,18 +27,23 @@ export async function run(): Promise<void> {
   try {
     const inputs = parseInputs(readRawInputs())
     core.setSecret(inputs.apiKey)
-    if (inputs.queue) {
-      // launch_add prints the launch spec; the bridge prints it redacted (launch_queue.py), and
-      // values under secret-looking keys are masked too, wherever they might be printed.
-      for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue.templateVariables]) {
-        for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
-      }
+    // The SDK prints the launch spec (queue mode, redacted by launch_queue.py) and the job's
+    // environment with the run config (local-process): values under secret-looking keys are masked.
+    for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue?.templateVariables]) {
+      for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
     }
     const python = await findPython(inputs.python)
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
-    const outcome = await launchAndFollow(inputs, python, request, cancel)
+    // The interpreter's own wandb if it will do, else the action's virtualenv (src/sdk-setup.ts).
+    const outcome = await launchWithSdk(
+      inputs,
+      python,
+      request,
+      (py, req) => launchAndFollow(inputs, py, req, cancel),
+      () => cancel.requested
+    )
     const verdict = await reportOutcome(outcome, inputs)
     if (verdict.ok) core.info(verdict.message)
     else core.setFailed(verdict.message)

@@ -49,6 +49,10 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
       message: `wandb ${sdk?.wandb_version} at ${python} is older than 0.17, the oldest this action supports: run \`pip install -U "wandb>=0.17"\` before this step.`
     }
   }
+  // SDK setup (src/sdk-setup.ts): the interpreter it provided still did not have a suitable SDK.
+  if ((error?.kind as string) === 'wandb_unsatisfied' || (error?.kind as string) === 'packages_missing') {
+    return { ok: false, message: `${error!.message} at ${python}: nothing was launched.` }
+  }
   if (error) return { ok: false, message: error.message || error.exception_type || 'the launch failed' }
   if (!result) {
     const tail = outcome.logTail.length ? `; its last output:\n${outcome.logTail.join('\n')}` : ''

@@ -37,6 +37,13 @@ export interface BridgeRequest {
   timeout_seconds?: number
   /** Asynchronous local runs outlive the action: the job's output is appended here. */
   detached_log?: string
+  /** SDK setup (src/sdk-setup.ts): a PEP 440 specifier wandb.__version__ must meet, checked
+   *  before anything is launched; when it does not, the bridge reports wandb_unsatisfied. */
+  wandb_requirement?: string
+  /** Modules the resource's runner imports (kubernetes_asyncio, boto3, ...), looked for likewise. */
+  required_modules?: string[]
+  /** Set for the action's own virtualenv: its site-packages go before PYTHONPATH. */
+  own_site_packages_first?: boolean
 }
 
 export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {

@@ -36,7 +36,8 @@ describe('a run that finishes', async () => {
     assert.deepEqual(run.calls.filter((c) => c.call === 'build_image' || c.call === 'validate_wandb_python_deps'), [])
   })
   it('streams the SDK log and the job output inside a group', () => {
-    const group = run.stdout.slice(run.stdout.indexOf('::group::'), run.stdout.indexOf('::endgroup::'))
+    const start = run.stdout.indexOf('::group::Launch') // after the "Set up W&B SDK" group
+    const group = run.stdout.slice(start, run.stdout.indexOf('::endgroup::', start))
     assert.match(group, /Launching job: ent\/proj\/ok:latest/)
     assert.match(group, /\[fake job ok\]/)
   })

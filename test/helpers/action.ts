@@ -54,7 +54,12 @@ export function startAction(options: ActionOptions = {}): Promise<ActionRun> {
     PATH: fake ? `${path.join(FAKE_SDK, 'bin')}${path.delimiter}${process.env.PATH}` : process.env.PATH,
     HOME: process.env.HOME,
     RUNNER_TEMP: dir,
+    RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
     GITHUB_WORKSPACE: dir,
+    // Should a test reach the SDK install, pip sees no index and no machine configuration:
+    // it fails at once instead of waiting on the network (tests that install set their own).
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_NO_INDEX: '1',
     ...files,
     ...(fake
       ? {

@@ -118,7 +118,9 @@ describe('parseInputs maps every input', () => {
       baseUrl: 'https://wandb.example.com',
       python: '/usr/bin/python3',
       timeoutSeconds: 5400,
-      queue: undefined
+      queue: undefined,
+      wandbVersion: { kind: 'default' },
+      extraPackages: []
     } satisfies Inputs)
   })
 

@@ -14,6 +14,8 @@ function inputs(overrides: Partial<Inputs> = {}): Inputs {
     dockerImage: 'python:3.12',
     resource: 'local-container',
     resourceGiven: false,
+    wandbVersion: { kind: 'default' },
+    extraPackages: [],
     synchronous: true,
     runId: RUN_ID,
     runIdGenerated: true,

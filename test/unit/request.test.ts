@@ -11,6 +11,8 @@ function minimal(overrides: Partial<Inputs> = {}): Inputs {
     dockerImage: 'python:3.12',
     resource: 'local-container',
     resourceGiven: false,
+    wandbVersion: { kind: 'default' },
+    extraPackages: [],
     synchronous: true,
     runId: 'ab12cd34',
     runIdGenerated: true,

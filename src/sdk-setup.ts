@@ -1,0 +1,156 @@
+// Provides the W&B SDK without a setup step. The warm path costs nothing: the interpreter's own
+// wandb is used when it meets wandb_version, and the launch bridge checks that itself before it
+// launches (no Python process just to ask). Only when the bridge reports that nothing was
+// launched because the SDK will not do is a virtualenv provided (tool cache, Actions cache or a
+// fresh install) and the bridge started again with the virtualenv's Python.
+import * as core from '@actions/core'
+import { getExecOutput } from '@actions/exec'
+import type { Inputs } from './inputs.js'
+import { chooseInstaller, createVenv, describeInstaller, installPackages } from './installer.js'
+import type { Outcome } from './launch.js'
+import type { BridgeRequest } from './request.js'
+import { restoreVenv, saveVenv } from './sdk-cache.js'
+import { sdkPlan, type SdkPlan } from './sdk-packages.js'
+import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFor, type Venv } from './venv.js'
+
+export const SETUP_GROUP = 'Set up W&B SDK'
+
+export type SdkSource = 'found' | 'tool cache' | 'cache restore' | 'fresh install'
+
+/** Error kinds after which nothing was launched and another interpreter may be tried. */
+export const SDK_UNUSABLE = ['wandb_missing', 'wandb_too_old', 'wandb_unsatisfied', 'packages_missing'] as const
+
+/** What the bridge adds to those errors (src/launch_bridge.py, report_unsatisfied). */
+interface UnusableSdkError {
+  kind: string
+  message: string
+  python?: string
+  /** The interpreter to build a virtualenv from: the base of `python` when that is a venv. */
+  base_python?: string
+  python_version?: string
+  wandb_version?: string | null
+}
+
+export type LaunchWith = (python: string, request: BridgeRequest) => Promise<Outcome>
+
+type Env = Record<string, string | undefined>
+
+export function sdkUnusable(outcome: Outcome): UnusableSdkError | undefined {
+  const error = outcome.error as UnusableSdkError | undefined
+  if (!error || outcome.submitted || outcome.result) return undefined
+  return (SDK_UNUSABLE as readonly string[]).includes(error.kind) ? error : undefined
+}
+
+/**
+ * Launches through `launch` with an interpreter that has the SDK: `found` when its wandb meets
+ * wandb_version, else the action's virtualenv. `isCancelled` stops a retry after a cancel.
+ */
+export async function launchWithSdk(
+  inputs: Inputs,
+  found: string,
+  request: BridgeRequest,
+  launch: LaunchWith,
+  isCancelled: () => boolean = () => false,
+  env: Env = process.env
+): Promise<Outcome> {
+  const plan = sdkPlan(inputs.wandbVersion, inputs.resource, inputs.extraPackages)
+  const checked: BridgeRequest = {
+    ...request,
+    wandb_requirement: plan.requirement,
+    ...(plan.modules.length ? { required_modules: plan.modules } : {})
+  }
+  let base: { python: string; version: string }
+  let reason: string
+  if (plan.acceptInstalled) {
+    core.startGroup(SETUP_GROUP)
+    core.info(`Using the wandb installed for ${found} if it is ${plan.requirement}${plan.modules.length ? ` and ${plan.modules.join(', ')} can be imported` : ''}.`)
+    core.info('The launch bridge checks that itself before it launches anything: no separate Python process, no install.')
+    core.info(`wandb: the one installed for ${found}, if suitable (found; checked as the launch starts) in 0.0s`)
+    core.endGroup()
+    const outcome = await launch(found, checked)
+    const unusable = sdkUnusable(outcome)
+    if (!unusable) return outcome
+    if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
+    base = unusable.python_version
+      ? { python: unusable.base_python || unusable.python || found, version: unusable.python_version }
+      : await pythonVersion(found)
+    reason = `${unusable.message} for ${unusable.python || found}`
+  } else {
+    base = await pythonVersion(found)
+    reason = inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
+  }
+  const venv = await provideVenv(plan, base, reason, env)
+  if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
+  return launch(venv.python, { ...checked, own_site_packages_first: true })
+}
+
+/** The group "Set up W&B SDK" for a virtualenv: reuse, restore or install, then one closing line. */
+export async function provideVenv(
+  plan: SdkPlan,
+  base: { python: string; version: string },
+  reason: string,
+  env: Env = process.env
+): Promise<Venv & { source: SdkSource }> {
+  const started = Date.now()
+  core.startGroup(SETUP_GROUP)
+  try {
+    core.info(`${reason}: using a virtualenv with ${plan.specs.join(' ')} (Python ${base.version} from ${base.python})`)
+    const venv = venvFor(
+      {
+        basePython: base.python,
+        pythonVersion: base.version,
+        wandbLabel: plan.label.startsWith('>=') ? 'default' : plan.label,
+        specs: plan.specs,
+        // latest cannot be told without asking the index: a virtualenv for it serves one day.
+        epoch: plan.label === 'latest' ? new Date().toISOString().slice(0, 10) : undefined
+      },
+      env
+    )
+    const source = await readyVenv(venv, plan, base.python, env)
+    const version = installedWandbVersion(venv) ?? 'of unknown version'
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
+    core.info(`wandb ${version} from ${source} (${venv.dir}) in ${seconds}s`)
+    return { ...venv, source }
+  } finally {
+    core.endGroup()
+  }
+}
+
+async function readyVenv(venv: Venv, plan: SdkPlan, basePython: string, env: Env): Promise<SdkSource> {
+  if (isReady(venv)) return 'tool cache'
+  // One writer per directory: another job on this machine may be building the same one.
+  const unlock = await lockVenv(venv)
+  try {
+    if (isReady(venv)) return 'tool cache' // built while we waited
+    removeVenv(venv) // a half-built leftover is never used
+    if ((await restoreVenv(venv.dir, venv.key)) && isReady(venv)) return 'cache restore'
+    removeVenv(venv)
+    const installer = await chooseInstaller(basePython, env)
+    core.info(`Installing with ${describeInstaller(installer)} into ${venv.dir}`)
+    try {
+      await createVenv(installer, basePython, venv.dir, env)
+      await installPackages(installer, basePython, venv.python, plan.specs, env)
+    } catch (error) {
+      removeVenv(venv)
+      throw error
+    }
+    markReady(venv, { specs: plan.specs, python: basePython, installer: installer.tool })
+  } finally {
+    unlock()
+  }
+  await saveVenv(venv.dir, venv.key)
+  return 'fresh install'
+}
+
+/** The interpreter's real path and version, for a venv that is built without asking the bridge. */
+async function pythonVersion(python: string): Promise<{ python: string; version: string }> {
+  const probe = await getExecOutput(python, ['-c', 'import sys; print(getattr(sys, "_base_executable", None) or sys.executable); print(sys.version.split()[0])'], {
+    silent: true,
+    ignoreReturnCode: true
+  })
+  const [executable, version] = probe.stdout.trim().split('\n')
+  if (probe.exitCode !== 0 || !version) {
+    throw new Error(`${python} did not run (exit code ${probe.exitCode}): ${probe.stderr.trim().split('\n').slice(-3).join(' ')}`)
+  }
+  return { python: executable?.trim() || python, version: version.trim() }
+}

@@ -1,0 +1,126 @@
+// Where the action's own virtualenv lives and whether it is ready. A virtualenv is not
+// relocatable, so its path is fixed by its key: the same key always means the same directory,
+// which is also what lets @actions/cache restore it where it was saved.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+/** Written after a successful install only: a venv without it is half-built and never used. */
+export const MARKER = '.wandb-launch-action.json'
+
+export interface VenvSpec {
+  /** The interpreter the venv is built from (sys.executable, as the bridge reported it). */
+  basePython: string
+  pythonVersion: string
+  /** wandb_version as given (for the directory name) and every spec the installer gets. */
+  wandbLabel: string
+  specs: string[]
+  /** Part of the key when the install cannot be repeated exactly (latest: today's date). */
+  epoch?: string
+}
+
+export interface Venv {
+  key: string
+  dir: string
+  python: string
+}
+
+type Env = Record<string, string | undefined>
+
+/** Self-hosted runners keep RUNNER_TOOL_CACHE between jobs; RUNNER_TEMP is emptied after each. */
+export function venvRoot(env: Env = process.env): string {
+  return path.join(env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || tmpdir(), 'wandb-launch-action')
+}
+
+export function venvFor(spec: VenvSpec, env: Env = process.env): Venv {
+  const hash = createHash('sha256')
+    .update(JSON.stringify([spec.basePython, spec.pythonVersion, spec.specs, spec.epoch ?? '']))
+    .digest('hex')
+    .slice(0, 12)
+  const wandb = spec.wandbLabel.replace(/[^A-Za-z0-9.]+/g, '_').replace(/^_+|_+$/g, '') || 'default'
+  const key = `wandb-sdk-${process.platform}-${process.arch}-py${spec.pythonVersion}-wandb-${wandb}-${hash}`
+  const dir = path.join(venvRoot(env), key)
+  return { key, dir, python: venvPython(dir) }
+}
+
+export function venvPython(dir: string): string {
+  return process.platform === 'win32' ? path.join(dir, 'Scripts', 'python.exe') : path.join(dir, 'bin', 'python')
+}
+
+/** Ready: marked complete and its interpreter still resolves (the base Python may have gone). */
+export function isReady(venv: Venv): boolean {
+  return existsSync(path.join(venv.dir, MARKER)) && existsSync(venv.python)
+}
+
+export function markReady(venv: Venv, details: Record<string, unknown>): void {
+  writeFileSync(path.join(venv.dir, MARKER), JSON.stringify({ ...details, created: new Date().toISOString() }, null, 2) + '\n')
+}
+
+/** A leftover from a failed or interrupted install goes before a new one starts. */
+export function removeVenv(venv: Venv): void {
+  rmSync(venv.dir, { recursive: true, force: true })
+}
+
+/** A lock older than this is a crashed job's, not a slow install's. */
+const STALE_LOCK_MS = 15 * 60_000
+
+/**
+ * Takes the lock for building venv.dir (a sibling directory: mkdir is atomic), waiting while
+ * another job holds it. Returns the function that releases it.
+ */
+export async function lockVenv(venv: Venv, waitMs = STALE_LOCK_MS): Promise<() => void> {
+  const lock = `${venv.dir}.lock`
+  mkdirSync(path.dirname(lock), { recursive: true })
+  const end = Date.now() + waitMs
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      return () => rmSync(lock, { recursive: true, force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    let age = 0
+    try {
+      age = Date.now() - statSync(lock).mtimeMs
+    } catch {
+      continue // released meanwhile
+    }
+    if (age > STALE_LOCK_MS || Date.now() > end) {
+      rmSync(lock, { recursive: true, force: true })
+      continue
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/** The wandb version installed in the venv, read from its dist-info: no Python process needed. */
+export function installedWandbVersion(venv: Venv): string | undefined {
+  const libs =
+    process.platform === 'win32'
+      ? [path.join(venv.dir, 'Lib', 'site-packages')]
+      : safeList(path.join(venv.dir, 'lib')).map((name) => path.join(venv.dir, 'lib', name, 'site-packages'))
+  for (const site of libs) {
+    const info = safeList(site).find((name) => /^wandb-.+\.dist-info$/i.test(name))
+    if (!info) continue
+    const metadata = safeRead(path.join(site, info, 'METADATA'))
+    return /^Version:\s*(\S+)/m.exec(metadata ?? '')?.[1] ?? info.slice('wandb-'.length, -'.dist-info'.length)
+  }
+  return undefined
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+function safeRead(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
