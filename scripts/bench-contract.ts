@@ -20,28 +20,30 @@ if (!existsSync(REAL_PYTHON)) {
 }
 const backend = await startBackend()
 try {
-  const floor: number[] = []
-  for (let i = 0; i < RUNS; i++) {
+  const importFloor = (): number => {
     const started = process.hrtime.bigint()
     const r = spawnSync(REAL_PYTHON, ['-c', 'import wandb.sdk.launch'], { env: { ...process.env, ...realSdkEnv() } })
     if (r.status !== 0) throw new Error(String(r.stderr))
-    floor.push(Number(process.hrtime.bigint() - started) / 1e9)
+    return Number(process.hrtime.bigint() - started) / 1e9
   }
-  const measure = async (extraEnv: Record<string, string>): Promise<number[]> => {
-    const times: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      const run = await startAction({
-        fake: false,
-        inputs: { job: 'ent/proj/myjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj' },
-        env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...extraEnv }
-      })
-      if (run.code !== 0) throw new Error(`launch failed:\n${run.stdout}`)
-      times.push(run.seconds)
-    }
-    return times
+  const launch = async (extraEnv: Record<string, string>): Promise<number> => {
+    const run = await startAction({
+      fake: false,
+      inputs: { job: 'ent/proj/myjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj' },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...extraEnv }
+    })
+    if (run.code !== 0) throw new Error(`launch failed:\n${run.stdout}`)
+    return run.seconds
   }
-  const action = await measure({})
-  const fullImport = await measure({ WANDB_LAUNCH_ACTION_FULL_IMPORT: '1' })
+  // Interleaved, so that a machine that speeds up or slows down affects all three alike.
+  const floor: number[] = []
+  const action: number[] = []
+  const fullImport: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    floor.push(importFloor())
+    action.push(await launch({}))
+    fullImport.push(await launch({ WANDB_LAUNCH_ACTION_FULL_IMPORT: '1' }))
+  }
   const f = median(floor)
   const a = median(action)
   const full = median(fullImport)

@@ -8,11 +8,12 @@ rmSync('dist', { recursive: true, force: true })
 execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet'], {
   stdio: 'inherit'
 })
-// A lazily imported module (@actions/cache, see src/sdk-cache.ts) becomes a chunk of its own, and
+// A lazily imported module (@actions/cache in src/sdk-cache.ts, @actions/github in src/report.ts)
+// becomes a chunk of its own, and
 // ncc then writes licenses.txt for the last chunk only. The licenses come from a second build of
 // the same code with that module imported up front: one chunk, every bundled package.
 mkdirSync('.cache/licenses', { recursive: true })
-writeFileSync('.cache/licenses/entry.ts', "import '@actions/cache'\nimport '../../src/index.js'\n")
+writeFileSync('.cache/licenses/entry.ts', "import '@actions/cache'\nimport '@actions/github'\nimport '../../src/index.js'\n")
 execFileSync('npx', ['ncc', 'build', '.cache/licenses/entry.ts', '-o', '.cache/licenses/out', '--license', 'licenses.txt', '--quiet'], {
   stdio: 'inherit'
 })

@@ -1,7 +1,6 @@
 // The verdict on a launch, the step's outputs and its job summary. Nothing here may throw past
 // its caller: an output or a summary that cannot be written is a warning, never a crash.
 import * as core from '@actions/core'
-import * as github from '@actions/github'
 import type { Inputs } from './inputs.js'
 import type { Outcome } from './launch.js'
 import { HOW_TO_GET_WANDB } from './python.js'
@@ -167,7 +166,7 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     ['Duration', formatDuration(outcome.seconds)]
   ]
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
-  const commit = triggeringCommit()
+  const commit = await triggeringCommit()
   if (commit) rows.push(['Commit', escapeHtml(commit)])
   await core.summary
     .addHeading('W&B Launch', 3)
@@ -176,7 +175,9 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     .write()
 }
 
-function triggeringCommit(): string | undefined {
+async function triggeringCommit(): Promise<string | undefined> {
+  // Loaded here only: the GitHub client is a large part of the bundle, and start-up is launch time.
+  const github = await import('@actions/github')
   const repository = process.env.GITHUB_REPOSITORY // context.repo throws without it
   const { sha } = github.context
   return repository && sha ? `${repository}@${sha.slice(0, 12)}` : undefined
