@@ -43,11 +43,18 @@ export interface CancelHandle {
 
 const TAIL_LINES = 20
 
+/**
+ * Called once the bridge has said which SDK it runs (or has ended without saying), before the
+ * launch log starts: the SDK setup closes its group there with the version it found.
+ */
+export type OnSdk = (sdk: SdkEvent | undefined) => void
+
 export async function launchAndFollow(
   inputs: Inputs,
   python: string,
   request: BridgeRequest,
   cancel: CancelHandle,
+  onSdk?: OnSdk,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Outcome> {
   const started = Date.now()
@@ -58,12 +65,21 @@ export async function launchAndFollow(
   const stopToken = randomUUID()
   const debugLines: string[] = [] // printed once workflow commands are obeyed again
 
-  core.startGroup(
-    inputs.queue
-      ? `Queue ${what} on ${inputs.queue.name} (run ${inputs.runId})`
-      : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
-  )
-  process.stdout.write(`::stop-commands::${stopToken}\n`)
+  // The launch group opens once the SDK is known; the few lines printed before are held back.
+  const early: string[] = []
+  let logOpen = false
+  const openLog = (): void => {
+    if (logOpen) return
+    logOpen = true
+    onSdk?.(outcome.sdk)
+    core.startGroup(
+      inputs.queue
+        ? `Queue ${what} on ${inputs.queue.name} (run ${inputs.runId})`
+        : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
+    )
+    process.stdout.write(`::stop-commands::${stopToken}\n`)
+    for (const line of early.splice(0)) process.stdout.write(`${line}\n`)
+  }
   try {
     const bridge = Bridge.start({
       python,
@@ -72,14 +88,18 @@ export async function launchAndFollow(
       onLog: (line) => {
         outcome.logTail.push(line)
         if (outcome.logTail.length > TAIL_LINES) outcome.logTail.shift()
-        process.stdout.write(`${line}\n`)
+        if (logOpen) process.stdout.write(`${line}\n`)
+        else early.push(line)
       },
       onBadEvent: (line) => debugLines.push(`bridge: unreadable event ${line}`),
       onEvent: (event) => {
         switch (event.event) {
           case 'sdk':
             outcome.sdk = event
-            if (event.wandb_version) setOutputs({ wandb_version: event.wandb_version })
+            if (event.wandb_version) {
+              setOutputs({ wandb_version: event.wandb_version })
+              openLog() // a usable SDK: the launch starts
+            }
             break
           case 'submitted': {
             const entity = event.entity ?? inputs.entity ?? ''
@@ -144,9 +164,19 @@ export async function launchAndFollow(
     outcome.exitCode = exit.code
   } finally {
     cancel.bridge = undefined
-    process.stdout.write(`::${stopToken}::\n`)
-    for (const line of debugLines) core.debug(line)
-    core.endGroup()
+    if (logOpen || !onSdk) {
+      openLog() // a bridge that ended before naming its SDK still shows what it printed
+      process.stdout.write(`::${stopToken}::\n`)
+      for (const line of debugLines) core.debug(line)
+      core.endGroup()
+    } else {
+      // No usable SDK: what the bridge said belongs to the setup group, which then closes.
+      process.stdout.write(`::stop-commands::${stopToken}\n`)
+      for (const line of early) process.stdout.write(`${line}\n`)
+      process.stdout.write(`::${stopToken}::\n`)
+      for (const line of debugLines) core.debug(line)
+      onSdk(undefined)
+    }
     outcome.seconds = (Date.now() - started) / 1000
   }
   return outcome

@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
       inputs,
       python,
       request,
-      (py, req) => launchAndFollow(inputs, py, req, cancel),
+      (py, req, onSdk) => launchAndFollow(inputs, py, req, cancel, onSdk),
       () => cancel.requested
     )
     const verdict = await reportOutcome(outcome, inputs)

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { getExecOutput } from '@actions/exec'
 import type { Inputs } from './inputs.js'
 import { chooseInstaller, createVenv, describeInstaller, installPackages } from './installer.js'
-import type { Outcome } from './launch.js'
+import type { OnSdk, Outcome } from './launch.js'
 import type { BridgeRequest } from './request.js'
 import { restoreVenv, saveVenv } from './sdk-cache.js'
 import { sdkPlan, type SdkPlan } from './sdk-packages.js'
@@ -31,7 +31,7 @@ interface UnusableSdkError {
   wandb_version?: string | null
 }
 
-export type LaunchWith = (python: string, request: BridgeRequest) => Promise<Outcome>
+export type LaunchWith = (python: string, request: BridgeRequest, onSdk?: OnSdk) => Promise<Outcome>
 
 type Env = Record<string, string | undefined>
 
@@ -62,15 +62,27 @@ export async function launchWithSdk(
   let base: { python: string; version: string }
   let reason: string
   if (plan.acceptInstalled) {
+    // The bridge checks the interpreter's wandb as it starts, before launching anything: no
+    // separate Python process, no install. The group ends when it has said what it found.
+    const started = Date.now()
     core.startGroup(SETUP_GROUP)
-    core.info(`Using the wandb installed for ${found} if it is ${plan.requirement}${plan.modules.length ? ` and ${plan.modules.join(', ')} can be imported` : ''}.`)
-    core.info('The launch bridge checks that itself before it launches anything: no separate Python process, no install.')
-    core.info(`wandb: the one installed for ${found}, if suitable (found; checked as the launch starts) in 0.0s`)
-    core.endGroup()
-    const outcome = await launch(found, checked)
+    let groupOpen = true
+    core.info(`Looking for wandb ${plan.requirement}${plan.modules.length ? ` with ${plan.modules.join(', ')}` : ''} at ${found}`)
+    const outcome = await launch(found, checked, (sdk) => {
+      if (!sdk?.wandb_version) return // not usable: the group goes on with the install
+      core.info(`wandb ${sdk.wandb_version} from found (${sdk.python}) in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      core.endGroup()
+      groupOpen = false
+    })
     const unusable = sdkUnusable(outcome)
-    if (!unusable) return outcome
-    if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
+    if (!unusable) {
+      if (groupOpen) core.endGroup() // the bridge ended without naming an SDK: the outcome says why
+      return outcome
+    }
+    if (isCancelled()) {
+      core.endGroup()
+      throw new Error('Cancelled before the launch started: nothing was launched.')
+    }
     base = unusable.python_version
       ? { python: unusable.base_python || unusable.python || found, version: unusable.python_version }
       : await pythonVersion(found)
@@ -79,7 +91,7 @@ export async function launchWithSdk(
     base = await pythonVersion(found)
     reason = inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
   }
-  const venv = await provideVenv(plan, base, reason, env)
+  const venv = await provideVenv(plan, base, reason, env, plan.acceptInstalled)
   if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
   return launch(venv.python, { ...checked, own_site_packages_first: true })
 }
@@ -89,10 +101,11 @@ export async function provideVenv(
   plan: SdkPlan,
   base: { python: string; version: string },
   reason: string,
-  env: Env = process.env
+  env: Env = process.env,
+  inGroup = false
 ): Promise<Venv & { source: SdkSource }> {
   const started = Date.now()
-  core.startGroup(SETUP_GROUP)
+  if (!inGroup) core.startGroup(SETUP_GROUP)
   try {
     core.info(`${reason}: using a virtualenv with ${plan.specs.join(' ')} (Python ${base.version} from ${base.python})`)
     const venv = venvFor(

@@ -45,9 +45,10 @@ describe('wandb found and satisfying', () => {
     assert.deepEqual(venvsIn(toolCache), [])
     assert.doesNotMatch(run.stdout, /Installing with|pip install/)
   })
-  it('says so in the "Set up W&B SDK" group', () => {
-    const [group] = setupGroups(run)
-    assert.match(group ?? '', /found; checked as the launch starts/)
+  it('says so in the "Set up W&B SDK" group, with the version the bridge found', () => {
+    const groups = setupGroups(run)
+    assert.equal(groups.length, 1)
+    assert.match(groups[0] ?? '', /^Looking for wandb >=0\.17 at .*\nwandb 0\.30\.0 from found \(.*\) in \d+\.\ds\n$/)
   })
 })
 
@@ -65,8 +66,10 @@ describe('wandb not found, then found in the tool cache', () => {
     assert.equal(first.code, 0, first.stdout)
     assert.equal(first.outputs.wandb_version, '0.30.0')
     assert.equal(first.outputs.state, 'finished')
-    const [found, setup] = setupGroups(first)
-    assert.match(found ?? '', /found; checked as the launch starts/)
+    const groups = setupGroups(first)
+    assert.equal(groups.length, 1, 'one group: the look, then the install')
+    const setup = groups[0]
+    assert.match(setup ?? '', /^Looking for wandb >=0\.17 at /)
     assert.match(setup ?? '', /No module named 'wandb'/)
     assert.match(setup ?? '', /wandb==0\.30\.0/)
     assert.match(setup ?? '', /wandb 0\.30\.0 from fresh install \(.*wandb-launch-action.*\) in \d+\.\ds\n$/)
@@ -84,7 +87,7 @@ describe('wandb not found, then found in the tool cache', () => {
     assert.equal(second.code, 0, second.stdout)
     assert.equal(second.outputs.wandb_version, '0.30.0')
     assert.doesNotMatch(second.stdout, /Installing with|Successfully installed/)
-    assert.match(setupGroups(second)[1] ?? '', /wandb 0\.30\.0 from tool cache/)
+    assert.match(setupGroups(second)[0] ?? '', /wandb 0\.30\.0 from tool cache/)
     // the bridge in the bare interpreter (nothing launched), then the bridge in the virtualenv
     assert.deepEqual(actionPythons(second).map((p) => path.basename(p.argv[0] ?? '')), ['launch_bridge.py', 'launch_bridge.py'])
   })
@@ -161,7 +164,7 @@ describe('a remote resource installs what its runner imports', () => {
   it('installs wandb and kubernetes-asyncio, then launches', () => {
     assert.equal(run.code, 0, run.stdout)
     assert.match(run.stdout, /kubernetes_asyncio not installed \(kubernetes needs it\)/)
-    assert.match(setupGroups(run)[1] ?? '', /wandb==0\.30\.0 kubernetes-asyncio/)
+    assert.match(setupGroups(run)[0] ?? '', /wandb==0\.30\.0 kubernetes-asyncio/)
     assert.equal(run.outputs.state, 'finished')
   })
 })
