@@ -4,25 +4,14 @@ import type { ErrorEvent, ResultEvent, SdkEvent } from '../../src/bridge.js'
 import type { Inputs } from '../../src/inputs.js'
 import type { Outcome, Submitted } from '../../src/launch.js'
 import { FAILED_STATES, errorMessage, formatDuration, verdict } from '../../src/report.js'
+import { minimalInputs } from '../helpers/inputs.js'
 
 const RUN_ID = 'ab12cd34'
 const RUN_URL = `https://wandb.ai/team/proj/runs/${RUN_ID}`
 const PYTHON = '/opt/hostedtoolcache/Python/3.12.4/x64/bin/python3'
 
 function inputs(overrides: Partial<Inputs> = {}): Inputs {
-  return {
-    dockerImage: 'python:3.12',
-    resource: 'local-container',
-    resourceGiven: false,
-    wandbVersion: { kind: 'default' },
-    extraPackages: [],
-    synchronous: true,
-    runId: RUN_ID,
-    runIdGenerated: true,
-    apiKey: 'secret-key',
-    baseUrl: 'https://api.wandb.ai',
-    ...overrides
-  }
+  return minimalInputs({ runId: RUN_ID, apiKey: 'secret-key', ...overrides })
 }
 
 const sdk: SdkEvent = { event: 'sdk', python: PYTHON, python_version: '3.12.4', wandb_version: '0.19.1' }

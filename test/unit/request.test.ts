@@ -2,24 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RESOURCES, type Inputs, type Resource } from '../../src/inputs.js'
 import { buildRequest, isLocal } from '../../src/request.js'
+import { minimalInputs } from '../helpers/inputs.js'
 
 const API_KEY = 'wandb-secret-0123456789abcdef'
 const LOG = '/tmp/wandb-launch-detached.log'
 
 function minimal(overrides: Partial<Inputs> = {}): Inputs {
-  return {
-    dockerImage: 'python:3.12',
-    resource: 'local-container',
-    resourceGiven: false,
-    wandbVersion: { kind: 'default' },
-    extraPackages: [],
-    synchronous: true,
-    runId: 'ab12cd34',
-    runIdGenerated: true,
-    apiKey: API_KEY,
-    baseUrl: 'https://api.wandb.ai',
-    ...overrides
-  }
+  return minimalInputs({ apiKey: API_KEY, ...overrides })
 }
 
 function full(overrides: Partial<Inputs> = {}): Inputs {

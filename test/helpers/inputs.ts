@@ -1,0 +1,19 @@
+// Inputs as parseInputs() returns them, for unit tests that start after the parsing.
+import type { Inputs } from '../../src/inputs.js'
+
+/** The fewest inputs a launch takes (an image, an API key), plus the overrides. */
+export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
+  return {
+    dockerImage: 'python:3.12',
+    resource: 'local-container',
+    resourceGiven: false,
+    wandbVersion: { kind: 'default' },
+    extraPackages: [],
+    synchronous: true,
+    runId: 'ab12cd34',
+    runIdGenerated: true,
+    apiKey: 'wandb-secret-0123456789abcdef',
+    baseUrl: 'https://api.wandb.ai',
+    ...overrides
+  }
+}
