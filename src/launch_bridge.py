@@ -15,6 +15,7 @@ The API key arrives in the environment (WANDB_API_KEY), never in the request.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import gc
 import json
 import os
@@ -29,7 +30,7 @@ LOCAL_RESOURCES = ("local-process", "local-container")
 KILL_GRACE_SECONDS = 3.0
 
 _events = None
-_tracked = {"runs": [], "project": None}
+_tracked = {"runs": [], "project": None, "detached": False}
 _cancel = {"requested": False, "reason": None, "phase": "start", "wake": None}
 
 
@@ -471,6 +472,7 @@ def launch_and_follow(request):
          backend_id=None if run.id is None else str(run.id))
     if resource in LOCAL_RESOURCES and request.get("detached_log"):
         _events.close()
+        _tracked["detached"] = True
         detach_logs(request["detached_log"])
         # Signals from here on belong to the job's own lifetime, not to the finished action.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -572,5 +574,20 @@ def main():
     return 0
 
 
+def leave(code):
+    """Exit once the exit hooks (wandb-core's teardown) have run. Python's own finalization of the
+    SDK's large module graph takes ~0.15 s and does nothing the action needs, so it is skipped;
+    except while an asynchronous local run's reader thread must keep this process alive."""
+    if _tracked["detached"]:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, _events):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())
