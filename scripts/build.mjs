@@ -1,4 +1,4 @@
-// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (and its queue module) beside it, and checks that the
+// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (and its modules) beside it, and checks that the
 // bundle really holds its dependencies: ncc leaves `webpackMissingModule` where it could not.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -19,8 +19,8 @@ execFileSync('npx', ['ncc', 'build', '.cache/licenses/entry.ts', '-o', '.cache/l
 })
 copyFileSync('.cache/licenses/out/licenses.txt', 'dist/licenses.txt')
 rmSync('.cache/licenses', { recursive: true, force: true })
-copyFileSync('src/launch_bridge.py', 'dist/launch_bridge.py')
-copyFileSync('src/launch_queue.py', 'dist/launch_queue.py')
+// The Python bridge and its modules ship as they are, beside the bundle.
+for (const name of readdirSync('src').filter((f) => f.endsWith('.py'))) copyFileSync(`src/${name}`, `dist/${name}`)
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n')
 
 const bundle = readdirSync('dist')
