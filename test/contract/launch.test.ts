@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { errors, startAction, type ActionRun } from '../helpers/action.js'
+import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
 
 let backend: Backend
@@ -23,7 +23,7 @@ function launch(inputs: Record<string, string>, env: Record<string, string> = {}
 }
 
 /** The harness jobs write their dump where HARNESS_OUT_DIR points; RUNNER_TEMP is the test dir. */
-function harnessEnv(run: ActionRun, job: string, runId: string): { env: Record<string, string>; argv: string[]; pid: number } {
+function harnessEnv(run: ActionRun, job: string, runId: string): { env: Record<string, string>; argv: string[]; pid: number; ppid: number } {
   return JSON.parse(readFileSync(path.join(run.dir, 'jobs', `env-${job}-${runId}.json`), 'utf8'))
 }
 
@@ -84,5 +84,29 @@ describe('SDK errors with the real SDK', () => {
     assert.equal(run.code, 1)
     assert.match(errors(run)[0] ?? '', /credentials|401|API key/i)
     assert.ok(!run.stdout.replace(`::add-mask::${wrong}`, '').includes(wrong))
+  })
+})
+
+describe('synchronous: false with the real SDK (ent/proj/slowjob, local-process)', () => {
+  it('returns while the job runs on; the job, the bridge and its wandb-core end when the job does', async () => {
+    const run = await launch(
+      { job: 'ent/proj/slowjob:latest', synchronous: 'false', run_id: 'contract-async-1' },
+      { HARNESS_OUT_DIR: '{dir}/jobs', HARNESS_SLEEP: '3' }
+    )
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.outputs.state, 'running')
+    assert.equal(run.outputs.run_id, 'contract-async-1')
+    const job = await waitFor('the job to start', () => {
+      try {
+        return harnessEnv(run, 'slowjob', 'contract-async-1')
+      } catch {
+        return undefined
+      }
+    })
+    assert.ok(alive(job.pid), 'the job outlives the step')
+    const log = path.join(run.dir, 'wandb-launch-contract-async-1.log')
+    await waitFor('the job to end', () => (!alive(job.pid) ? true : undefined), 15_000)
+    await waitFor('the bridge to leave', () => (!alive(job.ppid) ? true : undefined), 10_000)
+    assert.match(readFileSync(log, 'utf8'), /\[harness job slowjob\] WANDB_RUN_ID=contract-async-1 exiting 0/)
   })
 })
