@@ -67,7 +67,7 @@ export interface ResultEvent {
 }
 export interface ErrorEvent {
   event: 'error'
-  kind: 'wandb_missing' | 'wandb_too_old' | 'launch_error' | 'bad_request'
+  kind: 'wandb_missing' | 'wandb_too_old' | 'wandb_unsatisfied' | 'packages_missing' | 'launch_error' | 'bad_request'
   message: string
   exception_type: string | null
   traceback: string | null

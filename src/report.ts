@@ -49,8 +49,8 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
     }
   }
   // SDK setup (src/sdk-setup.ts): the interpreter it provided still did not have a suitable SDK.
-  if ((error?.kind as string) === 'wandb_unsatisfied' || (error?.kind as string) === 'packages_missing') {
-    return { ok: false, message: `${error!.message} at ${python}: nothing was launched.` }
+  if (error?.kind === 'wandb_unsatisfied' || error?.kind === 'packages_missing') {
+    return { ok: false, message: `${error.message} at ${python}: nothing was launched.` }
   }
   if (error) return { ok: false, message: error.message || error.exception_type || 'the launch failed' }
   if (!result) {
