@@ -65,6 +65,15 @@ export async function launchAndFollow(
   const stopToken = randomUUID()
   const debugLines: string[] = [] // printed once workflow commands are obeyed again
 
+  // Where the run went, as the SDK resolved it; the inputs where it said nothing.
+  const target = (event: { run_id: string | null; entity: string | null; project: string | null }): Submitted => {
+    const entity = event.entity ?? inputs.entity ?? ''
+    const project = event.project ?? inputs.project ?? ''
+    const runId = event.run_id || inputs.runId
+    return { runId, entity, project, runUrl: runUrl(app, entity, project, runId) }
+  }
+  const targetOutputs = (s: Submitted) => ({ run_id: s.runId, run_url: s.runUrl, entity: s.entity, project: s.project })
+
   // The launch group opens once the SDK is known; the few lines printed before are held back.
   const early: string[] = []
   let logOpen = false
@@ -101,42 +110,16 @@ export async function launchAndFollow(
               openLog() // a usable SDK: the launch starts
             }
             break
-          case 'submitted': {
-            const entity = event.entity ?? inputs.entity ?? ''
-            const project = event.project ?? inputs.project ?? ''
-            const runId = event.run_id || inputs.runId
-            outcome.submitted = {
-              runId,
-              entity,
-              project,
-              runUrl: runUrl(app, entity, project, runId),
-              backendId: event.backend_id ?? undefined
-            }
-            setOutputs({
-              run_id: runId,
-              run_url: outcome.submitted.runUrl,
-              entity,
-              project,
-              backend_id: event.backend_id ?? ''
-            })
+          case 'submitted':
+            outcome.submitted = { ...target(event), backendId: event.backend_id ?? undefined }
+            setOutputs({ ...targetOutputs(outcome.submitted), backend_id: event.backend_id ?? '' })
             break
-          }
-          case 'queued': {
+          case 'queued':
             // the run ID and the item ID are known at once: a later step can follow either
-            const entity = event.entity ?? inputs.entity ?? ''
-            const project = event.project ?? inputs.project ?? ''
-            const runId = event.run_id || inputs.runId
-            outcome.submitted = { runId, entity, project, runUrl: runUrl(app, entity, project, runId) }
+            outcome.submitted = target(event)
             outcome.queued = { itemId: event.queue_item_id, queue: event.queue, projectQueue: event.project_queue }
-            setOutputs({
-              queue_item_id: event.queue_item_id,
-              run_id: runId,
-              run_url: outcome.submitted.runUrl,
-              entity,
-              project
-            })
+            setOutputs({ queue_item_id: event.queue_item_id, ...targetOutputs(outcome.submitted) })
             break
-          }
           case 'progress': {
             const s = outcome.submitted
             if (s && event.run_id && event.run_id !== s.runId) {
@@ -164,19 +147,15 @@ export async function launchAndFollow(
     outcome.exitCode = exit.code
   } finally {
     cancel.bridge = undefined
-    if (logOpen || !onSdk) {
-      openLog() // a bridge that ended before naming its SDK still shows what it printed
-      process.stdout.write(`::${stopToken}::\n`)
-      for (const line of debugLines) core.debug(line)
-      core.endGroup()
-    } else {
-      // No usable SDK: what the bridge said belongs to the setup group, which then closes.
-      process.stdout.write(`::stop-commands::${stopToken}\n`)
-      for (const line of early) process.stdout.write(`${line}\n`)
-      process.stdout.write(`::${stopToken}::\n`)
-      for (const line of debugLines) core.debug(line)
-      onSdk(undefined)
-    }
+    // With no usable SDK, what the bridge said belongs to the setup group, which then closes;
+    // otherwise the launch group shows it, even from a bridge that ended before naming its SDK.
+    const inSetupGroup = !logOpen && onSdk !== undefined
+    if (inSetupGroup) process.stdout.write(`::stop-commands::${stopToken}\n${early.map((l) => `${l}\n`).join('')}`)
+    else openLog()
+    process.stdout.write(`::${stopToken}::\n`)
+    for (const line of debugLines) core.debug(line)
+    if (inSetupGroup) onSdk(undefined)
+    else core.endGroup()
     outcome.seconds = (Date.now() - started) / 1000
   }
   return outcome

@@ -1,6 +1,8 @@
 // Failures before and around the launch, end to end with the fake SDK.
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { COUNT_DIR } from '../setup/setup-helpers.js'
 import { describe, it } from 'node:test'
 import { errors, FAKE_SDK, startAction, TEST_KEY } from '../helpers/action.js'
 
@@ -15,7 +17,8 @@ describe('invalid inputs', async () => {
       synchronous: 'maybe',
       timeout: '5 minutes'
     },
-    env: { WANDB_API_KEY: undefined }
+    // every Python process that starts records itself (test/setup/fixtures/count)
+    env: { WANDB_API_KEY: undefined, PYTHONPATH: `${COUNT_DIR}${path.delimiter}${FAKE_SDK}`, COUNT_PYTHON_FILE: '{dir}/pythons.jsonl' }
   })
   const [message] = errors(run)
   it('fail the step with every problem, each naming its input and what is accepted', () => {
@@ -33,6 +36,7 @@ describe('invalid inputs', async () => {
     }
   })
   it('start no Python process: nothing is launched', () => {
+    assert.ok(!existsSync(path.join(run.dir, 'pythons.jsonl')), 'no Python process started')
     assert.deepEqual(run.calls, [])
     assert.ok(!run.stdout.includes('::group::'))
     assert.deepEqual(run.outputs, {})
