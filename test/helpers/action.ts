@@ -1,17 +1,119 @@
-// Runs the bundled action (dist/index.js) as a real process under Node 24, the action's
-// runtime, with INPUT_* variables and fresh GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
-// files, as the runner does.
+// Runs the action the way GitHub's runner does: action.yml is loaded with a strict YAML parser
+// (a parse error or a duplicate key fails the test, as GitHub would refuse the action), its
+// `runs.main` is started under the Node version `runs.using` names, every INPUT_* comes from the
+// test's value or else action.yml's `default`, fresh GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV /
+// GITHUB_PATH / GITHUB_STEP_SUMMARY files are handed over, and outputs are read back from them
+// as the runner parses them. A `post:` step, if action.yml has one, runs with the saved state.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import YAML from 'yaml'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const ACTION = path.join(ROOT, 'dist', 'index.js')
+export const ACTION_YML = path.join(ROOT, 'action.yml')
 export const NODE24 = path.join(ROOT, 'node_modules', '.bin', 'node')
 export const FAKE_SDK = path.join(ROOT, 'test', 'fake-sdk')
 export const TEST_KEY = 'fake0123456789abcdef0123456789abcdef0key'
+
+export interface ActionInput {
+  description: string
+  required?: boolean
+  default?: string
+}
+export interface ActionManifest {
+  name: string
+  description: string
+  author?: string
+  branding?: { icon: string; color: string }
+  inputs: Record<string, ActionInput>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string; pre?: string; post?: string; 'pre-if'?: string; 'post-if'?: string }
+}
+
+/** action.yml as GitHub reads it: any YAML error, warning or duplicate key throws. */
+export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 'utf8')): ActionManifest {
+  const doc = YAML.parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true })
+  const problems = [...doc.errors, ...doc.warnings].map((e) => e.message)
+  if (problems.length) throw new Error(`${file} is not valid YAML, so GitHub cannot load the action:\n${problems.join('\n')}`)
+  const manifest = doc.toJS() as ActionManifest
+  if (manifest?.runs?.using !== 'node24') throw new Error(`${file}: runs.using is ${manifest?.runs?.using}, expected node24`)
+  if (typeof manifest.runs.main !== 'string') throw new Error(`${file}: runs.main is missing`)
+  manifest.inputs ??= {}
+  manifest.outputs ??= {}
+  return manifest
+}
+
+/** The runner's name for an input's variable: spaces become underscores, then upper case. */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/** What `${{ ... }}` in an input default may read; anything else fails the test. */
+export interface DefaultContext {
+  github?: { token?: string }
+}
+
+function evaluateDefault(value: string, context: DefaultContext, input: string): string {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expr: string) => {
+    if (expr === 'github.token') return context.github?.token ?? ''
+    throw new Error(`action.yml input ${input}: the emulated runner does not know the expression \${{ ${expr} }}`)
+  })
+}
+
+/**
+ * The INPUT_* variables the runner sets: every declared input, from the step's `with:` or else its
+ * default. An input that action.yml does not declare throws (the runner only warns, but a test
+ * that names one is a test of something GitHub would not pass as documented).
+ */
+export function inputEnv(manifest: ActionManifest, given: Record<string, string>, context: DefaultContext = {}): Record<string, string> {
+  const unknown = Object.keys(given).filter((name) => !Object.hasOwn(manifest.inputs, name))
+  if (unknown.length) {
+    throw new Error(`Unexpected input(s) ${unknown.map((n) => `'${n}'`).join(', ')}: action.yml declares ${Object.keys(manifest.inputs).join(', ')}`)
+  }
+  const env: Record<string, string> = {}
+  for (const [name, input] of Object.entries(manifest.inputs)) {
+    const value = Object.hasOwn(given, name) ? given[name] : evaluateDefault(String(input.default ?? ''), context, name)
+    env[inputEnvName(name)] = value as string
+  }
+  return env
+}
+
+/**
+ * A file command file (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV) as the runner parses it: `name=value`
+ * lines and `name<<DELIMITER` blocks. A malformed line throws, as the runner fails the step.
+ */
+export function parseFileCommand(text: string): Record<string, string> {
+  const values: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  if (lines.at(-1) === '') lines.pop()
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string
+    if (line === '') continue
+    const eq = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
+      const name = line.slice(0, eq)
+      if (!name) throw new Error(`file command line ${i + 1} has an empty name: ${line}`)
+      values[name] = line.slice(eq + 1)
+    } else if (heredoc > 0) {
+      const name = line.slice(0, heredoc)
+      const delimiter = line.slice(heredoc + 2)
+      if (!delimiter) throw new Error(`file command line ${i + 1}: empty delimiter`)
+      const value: string[] = []
+      for (i++; ; i++) {
+        if (i >= lines.length) throw new Error(`file command: no closing delimiter ${delimiter} for ${name}`)
+        if (lines[i] === delimiter) break
+        value.push(lines[i] as string)
+      }
+      values[name] = value.join('\n')
+    } else {
+      throw new Error(`file command line ${i + 1} is neither name=value nor name<<delimiter: ${line}`)
+    }
+  }
+  return values
+}
 
 export interface ActionRun {
   code: number | null
@@ -19,6 +121,11 @@ export interface ActionRun {
   stdout: string
   stderr: string
   outputs: Record<string, string>
+  /** What the action saved with core.saveState (GITHUB_STATE). */
+  state: Record<string, string>
+  /** What the action (or anything it started) wrote for later steps: GITHUB_ENV and GITHUB_PATH. */
+  laterEnv: string
+  laterPath: string
   summary: string
   /** What the fake SDK recorded, one object per call. */
   calls: Array<Record<string, unknown> & { call: string }>
@@ -29,10 +136,17 @@ export interface ActionRun {
 }
 
 export interface ActionOptions {
+  /** The step's `with:`; inputs not given take action.yml's defaults. */
   inputs?: Record<string, string>
   env?: Record<string, string | undefined>
   /** Use the fake SDK (default) or leave PYTHONPATH and PATH as given. */
   fake?: boolean
+  /** GITHUB_WORKSPACE and the working directory; default: the run's temporary folder. */
+  workspace?: string
+  /** Values for the expressions in input defaults (`${{ github.token }}`). */
+  github?: DefaultContext['github']
+  /** action.yml to load (a scratch copy, for testing the loader itself). */
+  actionYml?: string
   /** Called once the process has started, e.g. to signal it. */
   onStart?: (child: ChildProcess, dir: string) => void
   /** Called for every chunk the action prints. */
@@ -40,22 +154,32 @@ export interface ActionOptions {
   timeoutMs?: number
 }
 
-export function startAction(options: ActionOptions = {}): Promise<ActionRun> {
+export async function startAction(options: ActionOptions = {}): Promise<ActionRun> {
+  const actionYml = options.actionYml ?? ACTION_YML
+  const manifest = loadActionManifest(actionYml)
+  const actionDir = path.dirname(actionYml)
   const dir = mkdtempSync(path.join(tmpdir(), 'wandb-launch-test-'))
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
     GITHUB_STATE: path.join(dir, 'state'),
+    GITHUB_ENV: path.join(dir, 'env'),
+    GITHUB_PATH: path.join(dir, 'path'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
   }
   for (const file of Object.values(files)) writeFileSync(file, '')
   const jobsDir = path.join(dir, 'jobs')
   const fake = options.fake ?? true
+  const workspace = options.workspace ?? dir
   const env: Record<string, string | undefined> = {
     PATH: fake ? `${path.join(FAKE_SDK, 'bin')}${path.delimiter}${process.env.PATH}` : process.env.PATH,
     HOME: process.env.HOME,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTION: 'wandb-launch',
+    RUNNER_OS: process.platform === 'darwin' ? 'macOS' : 'Linux',
     RUNNER_TEMP: dir,
     RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
-    GITHUB_WORKSPACE: dir,
+    GITHUB_WORKSPACE: workspace,
     // Should a test reach the SDK install, pip sees no index and no machine configuration:
     // it fails at once instead of waiting on the network (tests that install set their own).
     PIP_CONFIG_FILE: '/dev/null',
@@ -72,57 +196,71 @@ export function startAction(options: ActionOptions = {}): Promise<ActionRun> {
   }
   // "{dir}" in a value stands for this run's temporary folder (absolute)
   for (const [name, value] of Object.entries(env)) env[name] = value?.replaceAll('{dir}', dir)
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
+  Object.assign(env, inputEnv(manifest, options.inputs ?? {}, { github: options.github }))
   mkdirSync(jobsDir, { recursive: true })
   const started = Date.now()
-  const child = spawn(NODE24, [ACTION], { env: clean(env), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  const deadline = started + (options.timeoutMs ?? 60_000)
+  const main = await runScript(path.join(actionDir, manifest.runs.main), clean(env), workspace, deadline, options)
+  let { stdout, stderr } = main
+  const state = parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8'))
+  if (manifest.runs.post) {
+    // The runner runs post with the state main saved, as STATE_<name> variables.
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+    const post = await runScript(path.join(actionDir, manifest.runs.post), clean({ ...env, ...stateEnv }), workspace, deadline, {})
+    stdout += post.stdout
+    stderr += post.stderr
+  }
+  return {
+    code: main.code,
+    signal: main.signal,
+    stdout,
+    stderr,
+    outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state,
+    laterEnv: readFileSync(files.GITHUB_ENV, 'utf8'),
+    laterPath: readFileSync(files.GITHUB_PATH, 'utf8'),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    calls: readJsonLines(path.join(dir, 'calls.jsonl')),
+    jobs: readJobs(jobsDir),
+    dir,
+    seconds: (Date.now() - started) / 1000
+  }
+}
+
+interface ScriptExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+function runScript(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  deadline: number,
+  hooks: Pick<ActionOptions, 'onStart' | 'onStdout'>
+): Promise<ScriptExit> {
+  const child = spawn(NODE24, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk
-    options.onStdout?.(stdout, child)
+    hooks.onStdout?.(stdout, child)
   })
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk))
-  options.onStart?.(child, dir)
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  hooks.onStart?.(child, env.RUNNER_TEMP as string)
+  const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(0, deadline - Date.now()))
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({
-        code,
-        signal,
-        stdout,
-        stderr,
-        outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-        summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-        calls: readJsonLines(path.join(dir, 'calls.jsonl')),
-        jobs: readJobs(jobsDir),
-        dir,
-        seconds: (Date.now() - started) / 1000
-      })
+      resolve({ code, signal, stdout, stderr })
     })
   })
 }
 
 function clean(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>
-}
-
-/** GITHUB_OUTPUT as @actions/core writes it: name<<DELIMITER, value lines, DELIMITER. */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
-    if (!match) continue
-    const [, name, delimiter] = match
-    const value: string[] = []
-    while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] ?? '')
-    outputs[name as string] = value.join('\n')
-  }
-  return outputs
 }
 
 function readJsonLines(file: string): ActionRun['calls'] {

@@ -1,0 +1,93 @@
+// action.yml as GitHub's runner reads it, and the runner emulation every end-to-end test uses:
+// a strict parse, runs.using, INPUT_* from the step's values or action.yml's defaults, and the
+// file commands read back as the runner parses them.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import YAML from 'yaml'
+import {
+  ACTION_YML,
+  inputEnv,
+  inputEnvName,
+  loadActionManifest,
+  parseFileCommand,
+  ROOT,
+  startAction,
+  TEST_KEY
+} from '../helpers/action.js'
+
+const text = readFileSync(ACTION_YML, 'utf8')
+
+describe('action.yml', () => {
+  it('parses strictly, runs on node24 from dist/index.js', () => {
+    const manifest = loadActionManifest()
+    assert.equal(manifest.runs.using, 'node24')
+    assert.equal(manifest.runs.main, 'dist/index.js')
+  })
+  it('the loader refuses the line that broke the action (an unquoted ": " in a plain scalar)', () => {
+    // the run_id output's description as it stood when GitHub could not load the action
+    const broken = text.replace(
+      /  run_id:\n    description: >-\n(?:      .*\n)+/,
+      '  run_id:\n    description: The W&B run ID, set as soon as the run is submitted (queue mode: as soon as the item is pushed).\n'
+    )
+    assert.notEqual(broken, text)
+    assert.throws(() => loadActionManifest('scratch/action.yml', broken), /not valid YAML.*\n.*Nested mappings are not allowed/)
+  })
+  it('the loader refuses a duplicate key', () => {
+    const doubled = text.replace('  job:\n', '  job:\n    description: first\n  job:\n')
+    assert.throws(() => loadActionManifest('scratch/action.yml', doubled), /not valid YAML.*\n.*Map keys must be unique/)
+  })
+  it('the loader refuses another runtime', () => {
+    assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20')), /runs\.using is node20/)
+  })
+})
+
+describe('the runner emulation', () => {
+  const manifest = loadActionManifest()
+  it('names variables as the runner does', () => {
+    assert.equal(inputEnvName('run_id'), 'INPUT_RUN_ID')
+    assert.equal(inputEnvName('my input'), 'INPUT_MY_INPUT')
+  })
+  it('sets every declared input: the given value, else the default, else empty', () => {
+    const env = inputEnv(manifest, { job: 'e/p/j:latest' })
+    assert.equal(env.INPUT_JOB, 'e/p/j:latest')
+    assert.equal(env.INPUT_SYNCHRONOUS, String(manifest.inputs.synchronous?.default))
+    assert.equal(env.INPUT_ENTITY, '')
+    assert.deepEqual(Object.keys(env).sort(), Object.keys(manifest.inputs).map(inputEnvName).sort())
+  })
+  it('refuses an input action.yml does not declare', () => {
+    assert.throws(() => inputEnv(manifest, { jobs: 'x' }), /Unexpected input\(s\) 'jobs'/)
+  })
+  it('evaluates ${{ github.token }} in a default, and fails on any other expression', () => {
+    const withToken = { ...manifest, inputs: { ...manifest.inputs, token: { description: 't', default: '${{ github.token }}' } } }
+    assert.equal(inputEnv(withToken, {}, { github: { token: 'ghs_x' } }).INPUT_TOKEN, 'ghs_x')
+    const other = { ...manifest, inputs: { t: { description: 't', default: '${{ runner.os }}' } } }
+    assert.throws(() => inputEnv(other, {}), /does not know the expression \$\{\{ runner\.os \}\}/)
+  })
+  it('reads file commands in both forms, as the runner does', () => {
+    const parsed = parseFileCommand('a=1\nb<<EOF\nline 1\nline 2\nEOF\nc=x=y\nd<<D\n\nD\n')
+    assert.deepEqual(parsed, { a: '1', b: 'line 1\nline 2', c: 'x=y', d: '' })
+    assert.throws(() => parseFileCommand('b<<EOF\nno end\n'), /no closing delimiter EOF/)
+    assert.throws(() => parseFileCommand('nothing here\n'), /neither name=value/)
+  })
+})
+
+describe('an action run takes its defaults from action.yml, not from the test', () => {
+  it('a changed default in a scratch copy of action.yml reaches the action', async () => {
+    // a scratch action: this action.yml with another run_id default, the real dist/ beside it
+    const dir = mkdtempSync(path.join(tmpdir(), 'wandb-launch-action-'))
+    symlinkSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'))
+    const manifest = YAML.parseDocument(text)
+    manifest.setIn(['inputs', 'run_id', 'default'], 'fromactionyml')
+    writeFileSync(path.join(dir, 'action.yml'), manifest.toString())
+    const run = await startAction({
+      actionYml: path.join(dir, 'action.yml'),
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'ent/proj/ok:latest' }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.outputs.run_id, 'fromactionyml')
+    assert.equal(run.outputs.state, 'finished')
+  })
+})
