@@ -8,7 +8,7 @@ suitable wandb and start the bridge again. Standard library only: `packaging` ma
 
 import os
 
-MIN_WANDB = (0, 17)
+MIN_WANDB = (0, 17, 3)  # the oldest release contract-tested (README, Supported versions)
 
 
 def version_tuple(text):
@@ -85,7 +85,7 @@ def satisfies(version, specifier):
 def wandb_problem(version, requirement):
     """Why this wandb version will not do, or None."""
     if version_tuple(version) < MIN_WANDB:
-        return f"wandb {version} is older than 0.17, the oldest this action supports"
+        return f"wandb {version} is older than 0.17.3, the oldest this action supports"
     if requirement and not satisfies(version, requirement):
         return f"wandb {version} does not satisfy wandb_version {requirement}"
     return None

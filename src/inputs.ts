@@ -155,11 +155,13 @@ function schema(workspace: string) {
       synchronous: z
         .string()
         .transform((v) => v.trim() || 'true')
-        // Not .pipe(z.stringbool()): its issue aborts the object, so the checks below would not run.
+        // What the runner's own boolean inputs take (core.getBooleanInput: YAML 1.2's core schema),
+        // no more: yes/on/1 would work here and nowhere else. Not .pipe(): its issue aborts the
+        // object, so the checks below would not run.
         .transform(parsed((v) => {
-          const result = z.stringbool().safeParse(v)
-          if (!result.success) throw new Error('must be true or false')
-          return result.data
+          if (['true', 'True', 'TRUE'].includes(v)) return true
+          if (['false', 'False', 'FALSE'].includes(v)) return false
+          throw new Error(`must be true or false, got "${v}"`)
         })),
       run_id: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(checkRunId)(v, ctx))),
       repository: optionalText,
@@ -175,7 +177,12 @@ function schema(workspace: string) {
         if (v === undefined) return undefined
         const level = v.toLowerCase()
         if (Object.hasOwn(PRIORITIES, level)) return PRIORITIES[level as Priority]
-        ctx.addIssue({ code: 'custom', message: `must be one of ${Object.keys(PRIORITIES).join(', ')}` })
+        // launch_add's own numbers are accepted as well as their names
+        if (/^[0-3]$/.test(level)) return Number(level)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be one of ${Object.keys(PRIORITIES).join(', ')}, or launch_add's number for it, 0 (critical) to 3 (low)`
+        })
         return z.NEVER
       }),
       template_variables: mapping.transform((v, ctx) => (v === undefined ? undefined : templateValues(v, ctx))),

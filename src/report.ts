@@ -9,16 +9,19 @@ import { HOW_TO_GET_WANDB } from './python.js'
 // queue mode sees (killed is a stopped run).
 export const FAILED_STATES = ['failed', 'stopped', 'preempted', 'crashed', 'killed']
 
-export type OutputName =
-  | 'run_id'
-  | 'run_url'
-  | 'state'
-  | 'entity'
-  | 'project'
-  | 'backend_id'
-  | 'timed_out'
-  | 'wandb_version'
-  | 'queue_item_id'
+/** Every output the action sets; action.yml declares exactly these (test/unit/action-descriptions.test.ts). */
+export const OUTPUT_NAMES = [
+  'run_id',
+  'run_url',
+  'state',
+  'entity',
+  'project',
+  'backend_id',
+  'timed_out',
+  'queue_item_id',
+  'wandb_version'
+] as const
+export type OutputName = (typeof OUTPUT_NAMES)[number]
 
 export function setOutputs(values: Partial<Record<OutputName, string>>): void {
   for (const [name, value] of Object.entries(values)) {
@@ -45,7 +48,7 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   if (error?.kind === 'wandb_too_old') {
     return {
       ok: false,
-      message: `wandb ${sdk?.wandb_version} at ${python} is older than 0.17, the oldest this action supports: run \`pip install -U "wandb>=0.17"\` before this step.`
+      message: `wandb ${sdk?.wandb_version} at ${python} is older than 0.17.3, the oldest this action supports: run \`pip install -U "wandb>=0.17.3"\` before this step.`
     }
   }
   // SDK setup (src/sdk-setup.ts): the interpreter it provided still did not have a suitable SDK.

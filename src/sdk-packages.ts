@@ -7,7 +7,7 @@ import type { Resource } from './inputs.js'
 export const TESTED_WANDB_VERSION = '0.30.0'
 
 /** The oldest SDK the bridge supports (src/launch_bridge.py, MIN_WANDB). */
-export const MIN_WANDB_VERSION = '0.17'
+export const MIN_WANDB_VERSION = '0.17.3'
 
 /**
  * Packages a resource's runner imports that plain `pip install wandb` does not bring, read from

@@ -284,7 +284,7 @@ describe('queue mode: input errors, all at once, nothing launched', () => {
     assert.deepEqual(errors(run), [
       'Invalid inputs (nothing was launched):\n' +
         '  - queue: must be a queue name without spaces\n' +
-        '  - priority: must be one of critical, high, medium, low\n' +
+        "  - priority: must be one of critical, high, medium, low, or launch_add's number for it, 0 (critical) to 3 (low)\n" +
         '  - template_variables: gpus must be a string or a number, got a list\n' +
         '  - queue_timeout: must be a positive duration: minutes (90) or with units (45m, 2h, 1h30m, 30s)'
     ])

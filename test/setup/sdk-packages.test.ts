@@ -28,11 +28,11 @@ describe('wandb_version', () => {
   for (const bad of ['banana', '0.30.0; rm -rf /', '--pre', '>=', '0.30.0 0.31.0', '=>0.20', 'wandb==0.30.0']) {
     it(`refuses ${JSON.stringify(bad)}`, () => assert.throws(() => parseWandbVersion(bad), /is not a version/))
   }
-  for (const old of ['0.16.0', '==0.16.6', '<0.17', '<=0.16']) {
-    it(`refuses ${old}: nothing older than 0.17 works`, () => assert.throws(() => parseWandbVersion(old), /0\.17/))
+  for (const old of ['0.16.0', '0.17.2', '==0.16.6', '<0.17', '<=0.17.2', '<0.17.3']) {
+    it(`refuses ${old}: nothing older than 0.17.3 works`, () => assert.throws(() => parseWandbVersion(old), /0\.17\.3/))
   }
-  it('accepts bounds that leave 0.17 in', () => {
-    assert.doesNotThrow(() => parseWandbVersion('<=0.17.0'))
+  it('accepts bounds that leave 0.17.3 in', () => {
+    assert.doesNotThrow(() => parseWandbVersion('<=0.17.3'))
     assert.doesNotThrow(() => parseWandbVersion('>=0.16'))
   })
 })
@@ -74,9 +74,9 @@ describe('the per-resource packages', () => {
 })
 
 describe('the plan', () => {
-  it('default: any wandb >= 0.17 is used, else the tested version is installed', () => {
+  it('default: any wandb >= 0.17.3 is used, else the tested version is installed', () => {
     const plan = sdkPlan({ kind: 'default' }, 'local-process', [])
-    assert.equal(plan.requirement, '>=0.17')
+    assert.equal(plan.requirement, '>=0.17.3')
     assert.equal(plan.acceptInstalled, true)
     assert.deepEqual(plan.specs, [`wandb==${TESTED_WANDB_VERSION}`])
     assert.deepEqual(plan.modules, [])

@@ -48,7 +48,7 @@ describe('wandb found and satisfying', () => {
   it('says so in the "Set up W&B SDK" group, with the version the bridge found', () => {
     const groups = setupGroups(run)
     assert.equal(groups.length, 1)
-    assert.match(groups[0] ?? '', /^Looking for wandb >=0\.17 at .*\nwandb 0\.30\.0 from found \(.*\) in \d+\.\ds\n$/)
+    assert.match(groups[0] ?? '', /^Looking for wandb >=0\.17\.3 at .*\nwandb 0\.30\.0 from found \(.*\) in \d+\.\ds\n$/)
   })
 })
 
@@ -69,7 +69,7 @@ describe('wandb not found, then found in the tool cache', () => {
     const groups = setupGroups(first)
     assert.equal(groups.length, 1, 'one group: the look, then the install')
     const setup = groups[0]
-    assert.match(setup ?? '', /^Looking for wandb >=0\.17 at /)
+    assert.match(setup ?? '', /^Looking for wandb >=0\.17\.3 at /)
     assert.match(setup ?? '', /No module named 'wandb'/)
     assert.match(setup ?? '', /wandb==0\.30\.0/)
     assert.match(setup ?? '', /wandb 0\.30\.0 from fresh install \(.*wandb-launch-action.*\) in \d+\.\ds\n$/)

@@ -193,7 +193,19 @@ describe('parseInputs validation of single inputs', () => {
     it(`synchronous ${JSON.stringify(text)} -> ${value}`, () =>
       assert.equal(parseInputs(valid({ synchronous: text }), {}).synchronous, value))
   }
-  it('synchronous "maybe" is rejected', () => assertOneProblem(valid({ synchronous: 'maybe' }), 'synchronous', /true or false/))
+  // only what the runner's boolean inputs take: yes/on/1 would work here and nowhere else
+  for (const text of ['maybe', 'yes', 'on', '1', 'tRUE']) {
+    it(`synchronous ${JSON.stringify(text)} is rejected`, () =>
+      assertOneProblem(valid({ synchronous: text }), 'synchronous', /true or false/))
+  }
+  for (const [text, level] of [['critical', 0], ['LOW', 3], ['0', 0], ['1', 1], ['3', 3]] as const) {
+    it(`priority ${text} -> ${level}`, () =>
+      assert.equal(parseInputs(valid({ queue: 'q', priority: text }), {}).queue?.priority, level))
+  }
+  for (const text of ['4', '-1', '1.5', 'urgent']) {
+    it(`priority ${text} is rejected`, () =>
+      assertOneProblem(valid({ queue: 'q', priority: text }), 'priority', /critical, high, medium, low.*0 \(critical\) to 3 \(low\)/))
+  }
 
   for (const runId of ['a/b', 'a b', 'run#1', '..', 'x'.repeat(129)]) {
     it(`run_id ${JSON.stringify(runId.slice(0, 20))} is rejected`, () =>
