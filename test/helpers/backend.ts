@@ -1,19 +1,36 @@
-// The real wandb SDK (0.30.0, in a virtualenv built offline by install-wandb.sh) and the local
-// W&B backend from ../shared/wandb-backend, for the contract tests.
+// The real wandb SDK (provisioned into .cache/ by scripts/test.mjs, see scripts/sdk-tiers.mjs)
+// and the local W&B backend in test/backend, for the contract tests.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from './action.js'
 
-export const BACKEND_DIR = process.env.WANDB_BACKEND_DIR ?? path.resolve(ROOT, '..', 'shared', 'wandb-backend')
+export const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
 export const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
 export const REAL_PYTHON = path.join(REAL_VENV, 'bin', 'python')
 export const BACKEND_KEY = 'ffffffff0123456789abcdef0123456789abcdef'
 
-/** Environment for running the real SDK: wandb 0.30.0 imports a package the wheel store lacks. */
-export function realSdkEnv(): Record<string, string> {
-  return { PYTHONPATH: path.join(BACKEND_DIR, 'otel-semconv-stub') }
+/** What the provisioning wrote about a virtualenv: extra PYTHONPATH entries it needs. */
+interface VenvMarker {
+  pythonpath?: string[]
+  env?: Record<string, string>
+}
+
+function marker(venv: string): VenvMarker {
+  const file = path.join(venv, '.ready')
+  if (!existsSync(file)) throw new Error(`${venv} is not provisioned: run the contract tests through npm test`)
+  const text = readFileSync(file, 'utf8').trim()
+  return text ? (JSON.parse(text) as VenvMarker) : {}
+}
+
+/** Environment for running a provisioned real SDK (e.g. the otel stub for a wheel-store install). */
+export function realSdkEnv(venv = REAL_VENV): Record<string, string> {
+  const m = marker(venv)
+  return {
+    ...(m.pythonpath?.length ? { PYTHONPATH: m.pythonpath.map((p) => path.resolve(ROOT, p)).join(path.delimiter) } : {}),
+    ...m.env
+  }
 }
 
 export interface Backend {
@@ -22,12 +39,24 @@ export interface Backend {
   stop: () => Promise<void>
 }
 
-export async function startBackend(options: { agentDelay?: number; env?: Record<string, string> } = {}): Promise<Backend> {
+export interface BackendOptions {
+  agentDelay?: number
+  heartbeatTimeout?: number
+  /** The interpreter jobs run with (metricjob needs one with wandb). */
+  entrypoint?: string
+  viewerEntity?: string
+  env?: Record<string, string>
+}
+
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wandb-backend-'))
   const portFile = path.join(dir, 'port')
   const oplog = path.join(dir, 'ops.jsonl')
   const args = [path.join(BACKEND_DIR, 'server.py'), '--port', '0', '--port-file', portFile, '--oplog', oplog]
   if (options.agentDelay !== undefined) args.push('--agent-delay', String(options.agentDelay))
+  if (options.heartbeatTimeout !== undefined) args.push('--heartbeat-timeout', String(options.heartbeatTimeout))
+  if (options.entrypoint !== undefined) args.push('--entrypoint', options.entrypoint)
+  if (options.viewerEntity !== undefined) args.push('--viewer-entity', options.viewerEntity)
   const server = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } })
   let stderr = ''
   server.stderr!.on('data', (c: Buffer) => (stderr += c))

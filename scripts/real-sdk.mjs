@@ -1,0 +1,74 @@
+// Provisions the real wandb SDKs the contract tiers run, into .cache/, once. On our machines the
+// team's offline installers beside the repository (../shared/wandb-backend) provide them; on any
+// other machine wandb is installed from the configured package index, within a time bound. Each
+// returns { ok: true, venv } or { ok: false, reason } — a tier that cannot be provided is
+// reported, never silently passed.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+const SHARED = process.env.WANDB_BACKEND_DIR ?? path.resolve('..', 'shared', 'wandb-backend')
+const INSTALL_SECONDS = 300
+
+function lastLine(text) {
+  return String(text ?? '').trim().split('\n').filter(Boolean).at(-1) ?? ''
+}
+
+function run(command, args, env = {}) {
+  const r = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: INSTALL_SECONDS * 1000,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  if (r.error?.code === 'ETIMEDOUT') return { ok: false, reason: `${path.basename(command)} took over ${INSTALL_SECONDS} s` }
+  if (r.error) return { ok: false, reason: r.error.message }
+  if (r.status !== 0) return { ok: false, reason: lastLine(r.stderr) || lastLine(r.stdout) || `exit code ${r.status}` }
+  return { ok: true }
+}
+
+/** A virtualenv at `venv` with `version`, built by `build(venv)` unless its marker says it is ready. */
+function provide(venv, check, build) {
+  const ready = path.join(venv, '.ready')
+  if (existsSync(ready)) return { ok: true, venv, marker: readFileSync(ready, 'utf8') }
+  rmSync(venv, { recursive: true, force: true })
+  const built = build(venv)
+  if (!built.ok) {
+    rmSync(venv, { recursive: true, force: true })
+    return built
+  }
+  const marker = JSON.stringify({ via: built.via, pythonpath: built.pythonpath ?? [], env: built.env ?? {} })
+  const env = {
+    PYTHONPATH: (built.pythonpath ?? []).map((p) => path.resolve(p)).join(path.delimiter),
+    ...(built.env ?? {})
+  }
+  const checked = run(path.join(venv, 'bin', 'python'), ['-c', check], env)
+  if (!checked.ok) {
+    rmSync(venv, { recursive: true, force: true })
+    return { ok: false, reason: `the installed SDK does not import: ${checked.reason}` }
+  }
+  writeFileSync(ready, marker)
+  return { ok: true, venv, marker }
+}
+
+const IMPORTS_LAUNCH = 'import wandb; from wandb.sdk.launch import launch, launch_add; print(wandb.__version__)'
+
+/** wandb 0.30.0, the version the action installs by default. */
+export function provideWandb030() {
+  return provide(path.join('.cache', 'wandb-venv'), IMPORTS_LAUNCH, (venv) => {
+    const offline = path.join(SHARED, 'install-wandb.sh')
+    if (existsSync(offline)) {
+      // The machine's wheel store lacks one module wandb 0.30 imports: the test backend's stub.
+      const r = run('bash', [offline, venv])
+      return r.ok ? { ok: true, via: offline, pythonpath: [path.join('test', 'backend', 'otel-semconv-stub')] } : r
+    }
+    const created = run('python3', ['-m', 'venv', venv])
+    if (!created.ok) return created
+    const installed = run(path.join(venv, 'bin', 'pip'), [
+      'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', 'wandb==0.30.0'
+    ])
+    return installed.ok
+      ? { ok: true, via: 'pip install wandb==0.30.0' }
+      : { ok: false, reason: `pip install wandb==0.30.0 failed: ${installed.reason}` }
+  })
+}
