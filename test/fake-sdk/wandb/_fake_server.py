@@ -15,7 +15,7 @@ from wandb._record import record
 QUEUES_MISSING = ("missing-queue",)
 RUN_END_BY_QUEUE = {"crash-queue": "crashed", "kill-queue": "killed", "preempt-queue": "preempted"}
 RUN_END_BY_JOB = {"ok": "finished", "fail": "failed", "forever": None, "chatty-forever": None}
-TEMPLATE_VARIABLES = {  # templated-queue's schemas
+TEMPLATE_VARIABLES = {  # the schemas of templated-queue (and of FAKE_WANDB_TEMPLATED_QUEUES)
     "gpus": {"type": "integer", "minimum": 1, "maximum": 8},
     "gpu_type": {"type": "string", "enum": ["a100", "h100"]},
     "mem_gb": {"type": "number"},
@@ -28,6 +28,11 @@ _graphql_calls = {"GetRunQueueItem": 0}
 
 def delay():
     return float(os.environ.get("FAKE_WANDB_AGENT_DELAY", "0.2"))
+
+
+def templated_queues():
+    """The queues with TEMPLATE_VARIABLES: templated-queue and any in FAKE_WANDB_TEMPLATED_QUEUES (comma-separated)."""
+    return {"templated-queue", *filter(None, os.environ.get("FAKE_WANDB_TEMPLATED_QUEUES", "").split(","))}
 
 
 def behaviour(job):
@@ -128,7 +133,7 @@ def graphql(query, variables):
     if name == "LaunchActionRunQueue":
         if not queue_exists(variables["queueName"]):
             return {"project": {"runQueue": None}}
-        templated = variables["queueName"] == "templated-queue"
+        templated = variables["queueName"] in templated_queues()
         return {"project": {"runQueue": {"id": f"queue-{variables['queueName']}",
                                          "defaultResourceConfigID": "cfg-1" if templated else None}}}
     if name == "LaunchActionTemplateVariables":
