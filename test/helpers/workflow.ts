@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
-import { parseOutputs, startAction } from './action.js'
+import { parseFileCommand, startAction } from './action.js'
 
 export interface Step {
   id?: string
@@ -448,7 +448,7 @@ async function bash(
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const code = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   clearTimeout(timer)
-  return { ok: code === 0, outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')), stdout, stderr }
+  return { ok: code === 0, outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')), stdout, stderr }
 }
 
 /** A YAML scalar as the runner passes it on: inputs and env values are strings. */
