@@ -8,9 +8,9 @@ Protocol, so that nothing is ever read back from log text:
 - stderr: the SDK's and the job's own output, streamed live.
 - SIGTERM / SIGINT: cancel. Before the run exists the launch is abandoned; afterwards the run is
   cancelled through the SDK and, for local runs, the job's process group is terminated.
-  Queue mode (launch_queue.py): a waiting queue item is removed, a started run is stopped.
+  Queue mode (queue_mode.py): a waiting queue item is removed, a started run is stopped.
 The API key arrives in the environment (WANDB_API_KEY), never in the request.
-This file reads the request, checks the SDK, and hands over to direct_launch.py or launch_queue.py.
+This file reads the request, checks the SDK, and hands over to direct_launch.py or queue_mode.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import os
 import sys
 import traceback
 
-from bridge_events import LaunchCancelled, cancel, emit, fail, flush_channel, handle_signals, is_detached, open_channel
+from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
 
@@ -122,11 +122,10 @@ def main():
 
     try:
         if request.get("queue"):
-            import launch_queue
-            from sdk_patches import make_api
+            import queue_mode
 
             gc.enable()  # the heavy imports are done; following a queue item can take hours
-            launch_queue.enqueue_and_follow(request, launch_queue.Context(emit, cancel, LaunchCancelled, make_api))
+            queue_mode.enqueue_and_follow(request)
         else:
             import direct_launch
 
