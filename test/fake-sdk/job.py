@@ -8,6 +8,11 @@ import sys
 import time
 
 behaviour = sys.argv[1] if len(sys.argv) > 1 else "ok"
+if behaviour == "stubborn":
+    import signal
+
+    # Before the dump: a test signals as soon as the dump appears.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 out_dir = os.environ.get("FAKE_WANDB_JOB_DIR")
 if out_dir:
     env = {k: v for k, v in os.environ.items() if k.startswith("WANDB_")}
@@ -24,9 +29,6 @@ if out_dir:
         json.dump(dump, f)
 print(f"[fake job {behaviour}] WANDB_RUN_ID={os.environ.get('WANDB_RUN_ID')}", flush=True)
 if behaviour == "stubborn":
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     while True:
         time.sleep(60)
 if behaviour == "forever":

@@ -1,0 +1,173 @@
+"""Queue mode's wait: poll the queue item until an agent has started its run, then the run until
+it ends, with deadlines, a backoff and retries of transient API errors. The SDK's own waits never
+return for an item no agent takes, a failed item, or a `killed`/`preempted` run: none is used."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from bridge_events import cancel, emit
+from queue_checks import QueueError
+from queue_stop import RUN_END_STATES, no_agent, stop
+from wandb_api import describe_error, graphql, is_not_found, is_transient
+
+# Continuous transient API errors for this long while waiting end the wait (a dead network).
+MAX_ERROR_STREAK_SECONDS = 600.0
+
+# QueuedRun._get_item's query (GetRunQueueItem), plus the item's error: the SDK has no accessor for it.
+ITEM_QUERY = """
+query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
+    project(name: $projectName, entityName: $entityName) {
+        runQueue(name: $runQueue) {
+            runQueueItem(id: $itemId) {
+                id
+                state
+                associatedRunId
+                error {
+                    message
+                }
+            }
+        }
+    }
+}
+"""
+
+
+def poll_intervals():
+    """First and longest pause between polls; WANDB_LAUNCH_ACTION_POLL_SECONDS="first,max" (tests)."""
+    text = os.environ.get("WANDB_LAUNCH_ACTION_POLL_SECONDS", "")
+    try:
+        first, longest = (float(x) for x in text.split(","))
+        if 0 < first <= longest:
+            return first, longest
+    except ValueError:
+        pass
+    return 2.0, 15.0
+
+
+class QueueFollow:
+    """What is known of a pushed item and its run while following them."""
+
+    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline):
+        self.public_api = public_api
+        self.launch_api = launch_api
+        self.queued = queued
+        self.run_id = run_id
+        self.deadline = deadline
+        self.queue_deadline = queue_deadline
+        self.item_state = "pending"
+        self.item_error = None
+        self.run = None
+        self.run_state = None
+        self.reported = None
+        self.error_since = None
+        self.first, self.longest = poll_intervals()
+
+    def progress(self, stage, message=None):
+        key = (stage, self.run_id, message if stage != "api_error" else None)
+        if key == self.reported:
+            return
+        self.reported = key
+        emit("progress", stage=stage, run_id=self.run_id, item_state=self.item_state,
+             run_state=self.run_state, message=message)
+
+    def result(self, state, **fields):
+        return {"state": state, "run_id": self.run_id, "item_state": self.item_state,
+                "item_error": self.item_error, "run_started": self.run is not None, **fields}
+
+    def try_load_run(self):
+        try:
+            self.run = self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}")
+            self.run_state = self.run.state
+        except Exception as exc:
+            if is_transient(exc) or not is_not_found(exc):
+                raise
+            self.run = None  # claimed, but the agent has not created the run yet
+
+
+def follow(f):
+    """Polls until the item fails or the run ends, or stops them on cancel or timeout."""
+    interval = f.first
+    while True:
+        if cancel["requested"]:
+            return stop(f, cancel["reason"] or "cancelled")
+        now = time.monotonic()
+        if f.deadline is not None and now >= f.deadline:
+            return stop(f, "timeout")
+        if f.run is None and f.item_state == "pending" and f.queue_deadline is not None \
+                and now >= f.queue_deadline:
+            return no_agent(f)
+        try:
+            changed = poll(f)
+            f.error_since = None
+        except QueueError:
+            raise
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            changed = False
+            api_trouble(f, exc)
+        if f.item_state == "failed" and f.run is None:
+            return f.result(f.item_state)
+        if f.run_state in RUN_END_STATES:
+            return f.result(f.run_state)
+        interval = f.first if changed else min(interval * 1.5, f.longest)
+        pause(f, interval)
+
+
+def pause(f, seconds):
+    end = time.monotonic() + seconds
+    for limit in (f.deadline, f.queue_deadline if f.run is None else None):
+        if limit is not None:
+            end = min(end, limit)
+    while not cancel["requested"]:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        time.sleep(min(left, 0.1))
+
+
+def api_trouble(f, exc):
+    now = time.monotonic()
+    if f.error_since is None:
+        f.error_since = now
+        f.progress("api_error", message=describe_error(exc))
+    elif now - f.error_since > MAX_ERROR_STREAK_SECONDS:
+        raise QueueError(f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
+                         f"queue item {f.queued.id}: {describe_error(exc)}")
+
+
+def poll(f):
+    """One look at the item (until its run exists) or the run. Returns whether anything changed."""
+    before = (f.item_state, f.run_state, f.run is not None)
+    if f.run is None:
+        item = fetch_item(f)
+        if item is None:
+            raise QueueError(f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
+                             "by someone else before its run started.")
+        f.item_state = str(item.get("state") or "").lower() or "pending"
+        if f.item_state == "failed":
+            f.item_error = ((item.get("error") or {}).get("message")) or None
+            f.progress("item_failed", message=f.item_error)
+        elif item.get("associatedRunId"):
+            f.run_id = item["associatedRunId"]  # the agent's name for the run (run_id if given)
+            f.progress("claimed")
+            f.try_load_run()
+    else:
+        f.run.load(force=True)
+        f.run_state = f.run.state
+    if f.run is not None:
+        f.progress(f.run_state)
+    return before != (f.item_state, f.run_state, f.run is not None)
+
+
+def fetch_item(f):
+    res = graphql(f.public_api, ITEM_QUERY, {
+        "projectName": f.queued.project_queue,
+        "entityName": f.queued.entity,
+        "runQueue": f.queued.queue_name,
+        "itemId": f.queued.id,
+    })
+    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
+    return queue.get("runQueueItem")

@@ -1,0 +1,112 @@
+"""Direct mode: launch() through the SDK, report the run, then wait for its end (synchronous) or
+report its first state and, for a local job, hand its output to a log file (asynchronous)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import signal
+import time
+
+from bridge_events import LaunchCancelled, cancel, detach_channel, emit
+from run_wait import cancel_run, state_of, wait_for_end
+from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
+
+
+def launch_and_follow(request):
+    launch = request["launch"]
+    resource = launch.get("resource") or "local-container"
+
+    from wandb.sdk.launch import launch as sdk_launch
+
+    prepare_sdk(resource)
+    api = make_api()
+    cancel["phase"] = "launch"
+    started = time.monotonic()
+    try:
+        if cancel["requested"]:
+            raise LaunchCancelled()
+        # Always asynchronous in the SDK: the bridge does the waiting, with a deadline and cancel.
+        run = sdk_launch(api, **{**launch, "synchronous": False})
+        cancel["phase"] = "wait"  # inside the try: a signal between the two lines is still handled
+    except LaunchCancelled:
+        abandon_launch(launch, started)
+        return
+
+    emit_submitted(run, launch, started)
+    gc.enable()
+    if request.get("synchronous", True):
+        wait_and_report(run, request.get("timeout_seconds"))
+    else:
+        report_and_leave_running(run, request, resource)
+
+
+def abandon_launch(launch, started):
+    """The run may exist already (the SDK had started the job): stop it and say which it was."""
+    cancel["phase"] = "stopping"
+    runs = list(tracked["runs"])
+    if runs:
+        emit_submitted(runs[-1], launch, started)
+    cancel_errors = [error for error in (asyncio.run(cancel_run(r))[1] for r in runs) if error]
+    emit("result", state="stopped" if runs else None, cancelled=True, timed_out=False,
+         submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
+
+
+def wait_and_report(run, timeout):
+    deadline = None if timeout is None else time.monotonic() + float(timeout)
+    state, cancel_error = asyncio.run(wait_for_end(run, deadline))
+    cancel["wake"] = None
+    finish_output(run)
+    emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
+         timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
+         backend_id=None if run.id is None else str(run.id))
+
+
+def report_and_leave_running(run, request, resource):
+    state = state_of(asyncio.run(run.get_status()))
+    emit("result", state=state, cancelled=False, timed_out=False, submitted=True, cancel_error=None,
+         backend_id=None if run.id is None else str(run.id))
+    if resource in LOCAL_RESOURCES and request.get("detached_log"):
+        detach_channel()
+        detach_logs(request["detached_log"])
+        # Signals from here on belong to the job's own lifetime, not to the finished action.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def emit_submitted(run, launch, started):
+    project = tracked["project"]
+    emit(
+        "submitted",
+        run_id=getattr(project, "run_id", None) or launch.get("run_id"),
+        backend_id=wait_for_backend_id(run),
+        entity=getattr(project, "target_entity", None) or launch.get("entity"),
+        project=getattr(project, "target_project", None) or launch.get("project"),
+        run_type=type(run).__name__,
+        launch_seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def wait_for_backend_id(run, seconds=5.0):
+    """A local run's id (the job's PID) is empty until the runner thread has started the job."""
+    deadline = time.monotonic() + seconds
+    thread = getattr(run, "_thread", None)
+    while run.id is None and thread is not None and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return None if run.id is None else str(run.id)
+
+
+def finish_output(run):
+    """Let the SDK's reader thread print the job's last lines before the result is reported."""
+    thread = getattr(run, "_thread", None)
+    if thread is not None:
+        thread.join(timeout=5)
+
+
+def detach_logs(path):
+    """Asynchronous local run: the job outlives the action, so its output goes to a file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)

@@ -1,0 +1,85 @@
+"""Queue mode's push: the checks, then the SDK's launch_add; an item launch_add pushed before
+raising is removed again."""
+
+from __future__ import annotations
+
+from bridge_events import LaunchCancelled, cancel
+from queue_checks import (LAUNCH_DEFAULT_PROJECT, QueueError, check_job, check_template_variables, find_queue,
+                          template_variable_schemas)
+from spec_redaction import redact_printed_spec
+from wandb_api import describe_error, with_retries
+
+
+def push(request, public_api, launch_api, sleep):
+    """Checks, then launch_add. Returns the QueuedRun. Raises QueueError for the user's mistakes."""
+    import wandb.sdk.launch._launch_add as launch_add_module
+    from wandb.sdk.launch import launch_add
+
+    launch = dict(request["launch"])
+    queue = request["queue"]
+    config = dict(launch.get("config") or {})
+    queue_name = queue["name"]
+    project_queue = queue.get("project_queue") or LAUNCH_DEFAULT_PROJECT
+    # The entity launch_add will use for the spec, and the one whose queue it pushes to.
+    entity = launch.get("entity") or config.get("entity") or launch_api.default_entity
+    queue_entity = config.get("queue_entity") or entity
+
+    cancel["phase"] = "launch"  # a cancel now abandons the checks: nothing is queued yet
+    if cancel["requested"]:
+        raise LaunchCancelled()
+    if launch.get("job"):
+        check_job(public_api, launch["job"], sleep)
+    queue_info = find_queue(public_api, queue_entity, project_queue, queue_name, sleep)
+    template_variables = queue.get("template_variables")
+    if template_variables:
+        schemas = template_variable_schemas(public_api, queue_entity, queue_info, sleep)
+        template_variables = check_template_variables(template_variables, schemas, queue_name)
+
+    redact_printed_spec()
+    # Remember what was pushed, so an item launch_add leaves behind when it raises is removed.
+    pushed = {}
+    original_push = launch_add_module.push_to_queue
+
+    def remembering_push(*args, **kwargs):
+        res = original_push(*args, **kwargs)
+        if isinstance(res, dict) and res.get("runQueueItemId"):
+            pushed["id"] = res["runQueueItemId"]
+        return res
+
+    launch_add_module.push_to_queue = remembering_push
+    cancel["phase"] = "push"  # a cancel now waits for the push, then removes the item
+    try:
+        return launch_add(
+            job=launch.get("job"),
+            config=config or None,
+            template_variables=template_variables or None,
+            project=launch.get("project"),
+            entity=launch.get("entity"),
+            queue_name=queue_name,
+            resource=launch.get("resource"),
+            entry_point=launch.get("entry_point"),
+            name=launch.get("name"),
+            version=launch.get("version"),
+            docker_image=launch.get("docker_image"),
+            project_queue=queue.get("project_queue"),
+            resource_args=launch.get("resource_args"),
+            run_id=launch.get("run_id"),
+            repository=launch.get("repository"),
+            priority=queue.get("priority"),
+        )
+    except Exception as exc:
+        if "id" in pushed:
+            note = remove_stray_item(public_api, entity, launch, queue_name, project_queue, pushed["id"], sleep)
+            raise QueueError(f"{describe_error(exc)} ({note})") from exc
+        raise
+    finally:
+        launch_add_module.push_to_queue = original_push
+
+
+def remove_stray_item(public_api, entity, launch, queue_name, project_queue, item_id, sleep):
+    queued = public_api.queued_run(entity, launch.get("project") or "", queue_name, item_id, project_queue)
+    try:
+        with_retries(queued.delete, sleep)
+        return f"the queue item {item_id} it had pushed was removed again"
+    except Exception as exc:
+        return f"the queue item {item_id} it had pushed could not be removed: {describe_error(exc)}"

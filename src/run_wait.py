@@ -1,0 +1,104 @@
+"""Direct mode's wait for a launched run: poll until it ends, with a deadline; cancel it on a
+signal, on timeout or when the action is gone, ending a local job's process group ourselves."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+from bridge_events import cancel
+
+TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
+KILL_GRACE_SECONDS = 3.0
+
+
+def local_job_process(run):
+    return getattr(run, "_command_proc", None)
+
+
+def state_of(status):
+    return str(getattr(status, "state", status))
+
+
+async def wait_for_end(run, deadline):
+    """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout."""
+    local = hasattr(run, "_terminate_flag")
+    interval, max_interval = (0.02, 0.05) if local else (1.0, 10.0)  # a local poll is one waitpid()
+    woken = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    cancel["wake"] = lambda: loop.call_soon_threadsafe(woken.set)
+    parent = os.getppid()
+    while True:
+        if os.getppid() != parent:  # the action was killed outright: stop the run, leave nothing
+            cancel["requested"], cancel["reason"] = True, cancel["reason"] or "cancelled"
+        if cancel["requested"]:
+            return await cancel_run(run)
+        if deadline is not None and time.monotonic() >= deadline:
+            cancel["requested"], cancel["reason"] = True, "timeout"
+            return await cancel_run(run)
+        state = state_of(await run.get_status())
+        if state in TERMINAL_STATES:
+            return state, None
+        pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
+        try:
+            await asyncio.wait_for(woken.wait(), pause)
+        except asyncio.TimeoutError:
+            pass
+        interval = min(interval * 1.5, max_interval)
+
+
+async def cancel_run(run):
+    """Cancel through the SDK, make sure a local job has ended, and report the state after."""
+    cancel_error = None
+    try:
+        await run.cancel()
+    except Exception as exc:  # reported, not fatal: the state below says what happened
+        cancel_error = f"{type(exc).__name__}: {exc}"
+    killed = await stop_local_job(run) if hasattr(run, "_terminate_flag") else False
+    try:
+        state = state_of(await run.get_status())
+    except Exception as exc:
+        state = "unknown"
+        cancel_error = cancel_error or f"{type(exc).__name__}: {exc}"
+    proc = local_job_process(run)
+    if killed and proc is not None and (proc.returncode or 0) < 0:
+        state = "stopped"  # the SDK calls any non-zero exit "failed"; this one was our signal
+    return state, cancel_error
+
+
+async def stop_local_job(run):
+    """LocalSubmittedRun.cancel() only sets a flag read when the job next prints: end it ourselves."""
+    thread = getattr(run, "_thread", None)
+    deadline = time.monotonic() + 1.0
+    while local_job_process(run) is None and thread is not None and thread.is_alive() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    proc = local_job_process(run)
+    if proc is None:
+        return False
+    signalled = False
+    for sig, grace in ((signal.SIGTERM, KILL_GRACE_SECONDS), (signal.SIGKILL, 2.0)):
+        if proc.poll() is not None and not group_alive(proc.pid):
+            break
+        try:
+            os.killpg(proc.pid, sig) if os.name == "posix" else proc.send_signal(sig)
+            signalled = True
+        except (ProcessLookupError, PermissionError):
+            pass
+        end = time.monotonic() + grace
+        while time.monotonic() < end:
+            if proc.poll() is not None and not group_alive(proc.pid):
+                break
+            await asyncio.sleep(0.02)
+    return signalled
+
+
+def group_alive(pgid):
+    if os.name != "posix":
+        return False
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
