@@ -117,7 +117,7 @@ def main():
             return 0
     emit("sdk", python=sys.executable, python_version=sys.version.split()[0], wandb_version=version)
     if version_tuple(version) < MIN_WANDB:
-        fail("wandb_too_old", f"wandb {version} is installed; 0.17 or newer is needed")
+        fail("wandb_too_old", f"wandb {version} is installed; 0.17.3 or newer is needed")
         return 0
 
     try:
