@@ -30,7 +30,8 @@ function run(command, args, env = {}) {
 /** A virtualenv at `venv` with `version`, built by `build(venv)` unless its marker says it is ready. */
 function provide(venv, check, build) {
   const ready = path.join(venv, '.ready')
-  if (existsSync(ready)) return { ok: true, venv, marker: readFileSync(ready, 'utf8') }
+  // a marker of an older layout (empty) is rebuilt: it does not say what the venv needs
+  if (existsSync(ready) && readFileSync(ready, 'utf8').trim()) return { ok: true, venv, marker: readFileSync(ready, 'utf8') }
   rmSync(venv, { recursive: true, force: true })
   const built = build(venv)
   if (!built.ok) {

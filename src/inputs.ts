@@ -10,10 +10,8 @@ import {
   parseMapping,
   type Mapping
 } from './values.js'
+import { RESOURCES, type Resource } from './resources.js'
 import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
-
-export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
-export type Resource = (typeof RESOURCES)[number]
 
 /** launch_add's priority levels, by the names `wandb launch --priority` takes. */
 export const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 } as const

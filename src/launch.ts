@@ -2,38 +2,13 @@
 // they are known, so a later step has the run ID even when this one then fails.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
-import { Bridge, type ErrorEvent, type ProgressEvent, type ResultEvent, type SdkEvent } from './bridge.js'
+import { Bridge, type ProgressEvent, type SdkEvent } from './bridge.js'
+import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
+import type { Outcome, Submitted } from './outcome.js'
+import { setOutputs } from './outputs.js'
 import type { BridgeRequest } from './request.js'
 import { appUrl, runUrl } from './run-url.js'
-import { formatDuration, setOutputs } from './report.js'
-
-export interface Submitted {
-  runId: string
-  runUrl: string
-  entity: string
-  project: string
-  backendId?: string
-}
-
-/** Queue mode: where the item went. */
-export interface Queued {
-  itemId: string
-  queue: string
-  projectQueue: string
-}
-
-export interface Outcome {
-  sdk?: SdkEvent
-  submitted?: Submitted
-  queued?: Queued
-  result?: ResultEvent
-  error?: ErrorEvent
-  exitCode: number | null
-  /** The last lines the bridge printed, for a bridge that died without reporting. */
-  logTail: string[]
-  seconds: number
-}
 
 /** What a signal handler needs: one cancel, however many signals arrive. */
 export interface CancelHandle {

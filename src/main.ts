@@ -5,10 +5,11 @@ import path from 'node:path'
 import { InputError, parseInputs, readRawInputs } from './inputs.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
-import { errorMessage, reportOutcome } from './report.js'
+import { errorMessage } from './errors.js'
+import { reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
+import { SdkSetup } from './sdk-setup.js'
 import { secretLookingValues } from './values.js'
-import { launchWithSdk } from './sdk-setup.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -27,7 +28,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = parseInputs(readRawInputs())
     core.setSecret(inputs.apiKey)
-    // The SDK prints the launch spec (queue mode, redacted by launch_queue.py) and the job's
+    // The SDK prints the launch spec (queue mode, redacted by spec_redaction.py) and the job's
     // environment with the run config (local-process): values under secret-looking keys are masked.
     for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue?.templateVariables]) {
       for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
@@ -36,14 +37,15 @@ export async function run(): Promise<void> {
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
-    // The interpreter's own wandb if it will do, else the action's virtualenv (src/sdk-setup.ts).
-    const outcome = await launchWithSdk(
-      inputs,
-      python,
-      request,
-      (py, req, onSdk) => launchAndFollow(inputs, py, req, cancel, onSdk),
-      () => cancel.requested
-    )
+    // SDK: the interpreter's own wandb when it may meet wandb_version (the bridge itself checks,
+    // as it starts), else the action's virtualenv (src/sdk-setup.ts).
+    const sdk = new SdkSetup(inputs, python, request, () => cancel.requested)
+    const first = await sdk.first()
+    // Launch and wait; once more with the virtualenv when the bridge said the SDK would not do.
+    let outcome = await launchAndFollow(inputs, first.python, first.request, cancel, first.onSdk)
+    const second = await sdk.fallback(outcome)
+    if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel)
+    // Report.
     const verdict = await reportOutcome(outcome, inputs)
     if (verdict.ok) core.info(verdict.message)
     else core.setFailed(verdict.message)

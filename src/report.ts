@@ -1,37 +1,16 @@
-// The verdict on a launch, the step's outputs and its job summary. Nothing here may throw past
+// The verdict on a launch, its last outputs and the job summary. Nothing here may throw past
 // its caller: an output or a summary that cannot be written is a warning, never a crash.
 import * as core from '@actions/core'
+import { errorMessage } from './errors.js'
+import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
-import type { Outcome } from './launch.js'
+import type { Outcome } from './outcome.js'
+import { setOutputs } from './outputs.js'
 import { HOW_TO_GET_WANDB } from './python.js'
 
 // stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
 // queue mode sees (killed is a stopped run).
 export const FAILED_STATES = ['failed', 'stopped', 'preempted', 'crashed', 'killed']
-
-/** Every output the action sets; action.yml declares exactly these (test/unit/action-descriptions.test.ts). */
-export const OUTPUT_NAMES = [
-  'run_id',
-  'run_url',
-  'state',
-  'entity',
-  'project',
-  'backend_id',
-  'timed_out',
-  'queue_item_id',
-  'wandb_version'
-] as const
-export type OutputName = (typeof OUTPUT_NAMES)[number]
-
-export function setOutputs(values: Partial<Record<OutputName, string>>): void {
-  for (const [name, value] of Object.entries(values)) {
-    try {
-      core.setOutput(name, value)
-    } catch (error) {
-      core.warning(`Could not set output ${name}: ${errorMessage(error)}`)
-    }
-  }
-}
 
 export interface Verdict {
   ok: boolean
@@ -186,27 +165,6 @@ async function triggeringCommit(): Promise<string | undefined> {
   return repository && sha ? `${repository}@${sha.slice(0, 12)}` : undefined
 }
 
-export function formatDuration(seconds: number): string {
-  const total = Math.round(seconds)
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  if (h) return `${h}h ${String(m).padStart(2, '0')}m`
-  if (m) return `${m}m ${String(s).padStart(2, '0')}s`
-  return seconds < 10 ? `${seconds.toFixed(1)}s` : `${s}s`
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-/** Any thrown value, Error or not, as one line. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  if (typeof error === 'string') return error
-  try {
-    return JSON.stringify(error) ?? String(error)
-  } catch {
-    return String(error)
-  }
 }

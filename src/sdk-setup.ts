@@ -2,12 +2,13 @@
 // wandb is used when it meets wandb_version, and the launch bridge checks that itself before it
 // launches (no Python process just to ask). Only when the bridge reports that nothing was
 // launched because the SDK will not do is a virtualenv provided (tool cache, Actions cache or a
-// fresh install) and the bridge started again with the virtualenv's Python.
+// fresh install), for src/main.ts to start the bridge again with the virtualenv's Python.
 import * as core from '@actions/core'
 import { getExecOutput } from '@actions/exec'
 import type { Inputs } from './inputs.js'
 import { chooseInstaller, createVenv, describeInstaller, installPackages } from './installer.js'
-import type { OnSdk, Outcome } from './launch.js'
+import type { OnSdk } from './launch.js'
+import type { Outcome } from './outcome.js'
 import type { BridgeRequest } from './request.js'
 import { restoreVenv, saveVenv } from './sdk-cache.js'
 import { sdkPlan, type SdkPlan } from './sdk-packages.js'
@@ -31,8 +32,6 @@ interface UnusableSdkError {
   wandb_version?: string | null
 }
 
-export type LaunchWith = (python: string, request: BridgeRequest, onSdk?: OnSdk) => Promise<Outcome>
-
 type Env = Record<string, string | undefined>
 
 export function sdkUnusable(outcome: Outcome): UnusableSdkError | undefined {
@@ -41,59 +40,91 @@ export function sdkUnusable(outcome: Outcome): UnusableSdkError | undefined {
   return (SDK_UNUSABLE as readonly string[]).includes(error.kind) ? error : undefined
 }
 
+/** One start of the bridge: with which interpreter, and the request that says what SDK will do. */
+export interface SdkChoice {
+  python: string
+  request: BridgeRequest
+  /** Only while the interpreter's own wandb is tried: ends the setup group once the bridge has named its SDK. */
+  onSdk?: OnSdk
+}
+
+const CANCELLED = 'Cancelled before the launch started: nothing was launched.'
+
 /**
- * Launches through `launch` with an interpreter that has the SDK: `found` when its wandb meets
- * wandb_version, else the action's virtualenv. `isCancelled` stops a retry after a cancel.
+ * The SDK stage, asked twice by src/main.ts: `first()` names the interpreter to launch with
+ * (`found` when its wandb may meet wandb_version, else the action's virtualenv); after that
+ * launch, `fallback(outcome)` names the virtualenv to launch with again when the bridge said
+ * the SDK would not do, or nothing when the outcome stands. `isCancelled` stops a retry.
  */
-export async function launchWithSdk(
-  inputs: Inputs,
-  found: string,
-  request: BridgeRequest,
-  launch: LaunchWith,
-  isCancelled: () => boolean = () => false,
-  env: Env = process.env
-): Promise<Outcome> {
-  const plan = sdkPlan(inputs.wandbVersion, inputs.resource, inputs.extraPackages)
-  const checked: BridgeRequest = {
-    ...request,
-    wandb_requirement: plan.requirement,
-    ...(plan.modules.length ? { required_modules: plan.modules } : {})
+export class SdkSetup {
+  private readonly plan: SdkPlan
+  private readonly checked: BridgeRequest
+  /** The first launch uses the found interpreter's own wandb, so its outcome may call for a virtualenv. */
+  private triesFound = false
+  private groupOpen = false
+
+  constructor(
+    private readonly inputs: Inputs,
+    private readonly found: string,
+    request: BridgeRequest,
+    private readonly isCancelled: () => boolean = () => false,
+    private readonly env: Env = process.env
+  ) {
+    this.plan = sdkPlan(inputs.wandbVersion, inputs.resource, inputs.extraPackages)
+    this.checked = {
+      ...request,
+      wandb_requirement: this.plan.requirement,
+      ...(this.plan.modules.length ? { required_modules: this.plan.modules } : {})
+    }
   }
-  let base: { python: string; version: string }
-  let reason: string
-  if (plan.acceptInstalled) {
+
+  async first(): Promise<SdkChoice> {
+    const { plan, found } = this
+    if (!plan.acceptInstalled) {
+      const reason = this.inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
+      return this.venvChoice(await pythonVersion(found), reason, false)
+    }
     // The bridge checks the interpreter's wandb as it starts, before launching anything: no
     // separate Python process, no install. The group ends when it has said what it found.
     const started = Date.now()
     core.startGroup(SETUP_GROUP)
-    let groupOpen = true
+    this.groupOpen = true
+    this.triesFound = true
     core.info(`Looking for wandb ${plan.requirement}${plan.modules.length ? ` with ${plan.modules.join(', ')}` : ''} at ${found}`)
-    const outcome = await launch(found, checked, (sdk) => {
+    const onSdk: OnSdk = (sdk) => {
       if (!sdk?.wandb_version) return // not usable: the group goes on with the install
       core.info(`wandb ${sdk.wandb_version} from found (${sdk.python}) in ${((Date.now() - started) / 1000).toFixed(1)}s`)
       core.endGroup()
-      groupOpen = false
-    })
+      this.groupOpen = false
+    }
+    return { python: found, request: this.checked, onSdk }
+  }
+
+  async fallback(outcome: Outcome): Promise<SdkChoice | undefined> {
+    if (!this.triesFound) return undefined // the first launch already had the virtualenv
+    this.triesFound = false
     const unusable = sdkUnusable(outcome)
     if (!unusable) {
-      if (groupOpen) core.endGroup() // the bridge ended without naming an SDK: the outcome says why
-      return outcome
+      if (this.groupOpen) core.endGroup() // the bridge ended without naming an SDK: the outcome says why
+      this.groupOpen = false
+      return undefined
     }
-    if (isCancelled()) {
+    if (this.isCancelled()) {
       core.endGroup()
-      throw new Error('Cancelled before the launch started: nothing was launched.')
+      throw new Error(CANCELLED)
     }
-    base = unusable.python_version
-      ? { python: unusable.base_python || unusable.python || found, version: unusable.python_version }
-      : await pythonVersion(found)
-    reason = `${unusable.message} for ${unusable.python || found}`
-  } else {
-    base = await pythonVersion(found)
-    reason = inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
+    const base = unusable.python_version
+      ? { python: unusable.base_python || unusable.python || this.found, version: unusable.python_version }
+      : await pythonVersion(this.found)
+    return this.venvChoice(base, `${unusable.message} for ${unusable.python || this.found}`, true)
   }
-  const venv = await provideVenv(plan, base, reason, env, plan.acceptInstalled)
-  if (isCancelled()) throw new Error('Cancelled before the launch started: nothing was launched.')
-  return launch(venv.python, { ...checked, own_site_packages_first: true })
+
+  private async venvChoice(base: { python: string; version: string }, reason: string, inGroup: boolean): Promise<SdkChoice> {
+    const venv = await provideVenv(this.plan, base, reason, this.env, inGroup)
+    this.groupOpen = false
+    if (this.isCancelled()) throw new Error(CANCELLED)
+    return { python: venv.python, request: { ...this.checked, own_site_packages_first: true } }
+  }
 }
 
 /** The group "Set up W&B SDK" for a virtualenv: reuse, restore or install, then one closing line. */

@@ -7,8 +7,9 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 // @ts-expect-error: a plain .mjs script without types
 import { withTables } from '../../scripts/readme-tables.mjs'
-import { INPUT_NAMES, parseInputs, PRIORITIES, RESOURCES, type RawInputs } from '../../src/inputs.js'
-import { OUTPUT_NAMES } from '../../src/report.js'
+import { INPUT_NAMES, parseInputs, PRIORITIES, type RawInputs } from '../../src/inputs.js'
+import { RESOURCES } from '../../src/resources.js'
+import { OUTPUT_NAMES } from '../../src/outputs.js'
 import { loadActionManifest, ROOT } from '../helpers/action.js'
 
 const manifest = loadActionManifest()
@@ -26,7 +27,7 @@ describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
     assert.deepEqual(differences(declaredInputs, 'action.yml', INPUT_NAMES, 'src/inputs.ts INPUT_NAMES'), [])
   })
   it('output names: action.yml = the outputs the code can set', () => {
-    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'src/report.ts OUTPUT_NAMES'), [])
+    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'src/outputs.ts OUTPUT_NAMES'), [])
   })
   it('every input says required: false (the schema checks what is needed, e.g. job or docker_image)', () => {
     const notFalse = Object.entries(manifest.inputs).filter(([, i]) => i.required !== false).map(([n]) => n)

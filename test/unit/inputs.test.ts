@@ -7,11 +7,11 @@ import {
   DEFAULT_BASE_URL,
   INPUT_NAMES,
   InputError,
-  RESOURCES,
   parseInputs,
   type Inputs,
   type RawInputs
 } from '../../src/inputs.js'
+import { RESOURCES } from '../../src/resources.js'
 
 type Env = Record<string, string | undefined>
 

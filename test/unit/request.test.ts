@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { RESOURCES, type Inputs, type Resource } from '../../src/inputs.js'
+import type { Inputs } from '../../src/inputs.js'
+import { RESOURCES, type Resource } from '../../src/resources.js'
 import { buildRequest, isLocal } from '../../src/request.js'
 import { minimalInputs } from '../helpers/inputs.js'
 

@@ -1,0 +1,30 @@
+// What one launch came to, as the bridge reported it: collected by src/launch.ts, judged and
+// summarised by src/report.ts, and read by src/sdk-setup.ts to tell an SDK that would not do.
+import type { ErrorEvent, ResultEvent, SdkEvent } from './bridge.js'
+
+export interface Submitted {
+  runId: string
+  runUrl: string
+  entity: string
+  project: string
+  backendId?: string
+}
+
+/** Queue mode: where the item went. */
+export interface Queued {
+  itemId: string
+  queue: string
+  projectQueue: string
+}
+
+export interface Outcome {
+  sdk?: SdkEvent
+  submitted?: Submitted
+  queued?: Queued
+  result?: ResultEvent
+  error?: ErrorEvent
+  exitCode: number | null
+  /** The last lines the bridge printed, for a bridge that died without reporting. */
+  logTail: string[]
+  seconds: number
+}
