@@ -48,7 +48,8 @@ describe('a run that finishes', async () => {
     assert.match(run.summary, /local-process/)
     assert.match(run.summary, /Duration<\/th><td>\d/)
   })
-  it('does not pay the 5 s the SDK wait can sleep', () => assert.ok(run.seconds < 4.5, `${run.seconds}s`))
+  it('never calls the SDK wait, which can sleep 5 s for nothing', () =>
+    assert.deepEqual(run.calls.filter((c) => c.call === 'wait'), []))
 })
 
 describe('a run that fails', async () => {
@@ -125,7 +126,7 @@ describe('synchronous: false', async () => {
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_id, 'async1')
     assert.equal(run.outputs.state, 'running')
-    assert.ok(run.seconds < 5, `${run.seconds}s`)
+    assert.ok(run.seconds < 15, `${run.seconds}s: it waited for a job that runs for ever`)
   })
   it('leaves the job running in the background, in a process group of its own', async () => {
     const job = await waitFor('the job to start', () => jobDump(run.dir, 'async1'))

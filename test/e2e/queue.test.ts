@@ -144,7 +144,7 @@ describe('queue mode: waiting ends', () => {
     assert.deepEqual(calls(run, 'delete_item').map((c) => [c.item, c.state]), [[run.outputs.queue_item_id, 'PENDING']])
     assert.equal(run.outputs.timed_out, 'true')
     assert.equal(run.outputs.state, 'pending')
-    assert.ok(run.seconds < 5, `${run.seconds}s`)
+    assert.ok(run.seconds < 15, `${run.seconds}s: queue_timeout is 1 s`)
   })
 
   it('queue_timeout does not apply once an agent has the item', async () => {
