@@ -25,6 +25,7 @@ from bridge_events import cancel, emit
 from queue_follow import QueueFollow, follow
 from queue_push import push
 from queue_stop import stop
+from run_record import emit_record
 from sdk_patches import make_api
 from wandb_api import describe_error, with_retries
 
@@ -59,7 +60,11 @@ def enqueue_and_follow(request):
         emit("result", **{**base, **first_state(queued, run_id)})
         return
     following.progress("queued")
-    emit("result", **{**base, **follow(following)})
+    outcome = follow(following)
+    if following.run is not None:  # the run W&B recorded: its summary and last step
+        emit_record(queued.entity, queued.project, following.run_id, api=public_api,
+                    seconds=2.0 if cancel["requested"] else 5.0)
+    emit("result", **{**base, **outcome})
 
 
 def first_state(queued, run_id):

@@ -65,6 +65,21 @@ export interface ResultEvent {
   /** The item was taken off the queue (cancel, timeout, no agent). */
   item_removed?: boolean
 }
+/**
+ * After a synchronous run ended: the run as W&B recorded it, read back through the public API.
+ * state is null when it could not be read (error says why; missing: W&B has no such run).
+ */
+export interface RunRecordEvent {
+  event: 'run_record'
+  state: string | null
+  /** The run's summary metrics, nested keys as W&B stores them. */
+  summary: Record<string, unknown>
+  /** The last history step (lastHistoryStep), null without history. */
+  step: number | null
+  error: string | null
+  /** W&B has no run of that ID: the job never called wandb.init. */
+  missing?: boolean
+}
 export interface ErrorEvent {
   event: 'error'
   kind: 'wandb_missing' | 'wandb_too_old' | 'wandb_unsatisfied' | 'packages_missing' | 'launch_error' | 'bad_request'
@@ -72,7 +87,14 @@ export interface ErrorEvent {
   exception_type: string | null
   traceback: string | null
 }
-export type BridgeEvent = SdkEvent | SubmittedEvent | QueuedEvent | ProgressEvent | ResultEvent | ErrorEvent
+export type BridgeEvent =
+  | SdkEvent
+  | SubmittedEvent
+  | QueuedEvent
+  | ProgressEvent
+  | RunRecordEvent
+  | ResultEvent
+  | ErrorEvent
 
 export interface BridgeExit {
   code: number | null

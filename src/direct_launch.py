@@ -10,6 +10,8 @@ import signal
 import time
 
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
+from local_run_end import settle_for
+from run_record import emit_record
 from run_wait import cancel_run, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 
@@ -37,7 +39,7 @@ def launch_and_follow(request):
     emit_submitted(run, launch, started)
     gc.enable()
     if request.get("synchronous", True):
-        wait_and_report(run, request.get("timeout_seconds"))
+        wait_and_report(run, launch, request.get("timeout_seconds"))
     else:
         report_and_leave_running(run, request, resource)
 
@@ -53,11 +55,16 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, timeout):
+def wait_and_report(run, launch, timeout):
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline))
     cancel["wake"] = None
     finish_output(run)
+    run_id, entity, project = run_target(launch)
+    warnings = []
+    # A cancel must end in seconds: the read-back gets less time then.
+    emit_record(entity, project, run_id, settle=settle_for(state, warnings), warnings=warnings,
+                seconds=2.0 if cancel["requested"] else 5.0)
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
          backend_id=None if run.id is None else str(run.id))
@@ -75,14 +82,22 @@ def report_and_leave_running(run, request, resource):
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def emit_submitted(run, launch, started):
+def run_target(launch):
+    """The run's ID, entity and project as the SDK resolved them; the request's where it did not."""
     project = tracked["project"]
+    return (getattr(project, "run_id", None) or launch.get("run_id"),
+            getattr(project, "target_entity", None) or launch.get("entity"),
+            getattr(project, "target_project", None) or launch.get("project"))
+
+
+def emit_submitted(run, launch, started):
+    run_id, entity, project = run_target(launch)
     emit(
         "submitted",
-        run_id=getattr(project, "run_id", None) or launch.get("run_id"),
+        run_id=run_id,
         backend_id=wait_for_backend_id(run),
-        entity=getattr(project, "target_entity", None) or launch.get("entity"),
-        project=getattr(project, "target_project", None) or launch.get("project"),
+        entity=entity,
+        project=project,
         run_type=type(run).__name__,
         launch_seconds=round(time.monotonic() - started, 3),
     )

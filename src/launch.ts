@@ -106,6 +106,9 @@ export async function launchAndFollow(
             process.stdout.write(`${progressLine(event, outcome, (Date.now() - started) / 1000)}\n`)
             break
           }
+          case 'run_record':
+            outcome.record = event
+            break
           case 'result':
             outcome.result = event
             break

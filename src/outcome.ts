@@ -1,6 +1,6 @@
 // What one launch came to, as the bridge reported it: collected by src/launch.ts, judged and
 // summarised by src/report.ts, and read by src/sdk-setup.ts to tell an SDK that would not do.
-import type { ErrorEvent, ResultEvent, SdkEvent } from './bridge.js'
+import type { ErrorEvent, ResultEvent, RunRecordEvent, SdkEvent } from './bridge.js'
 
 export interface Submitted {
   runId: string
@@ -22,6 +22,8 @@ export interface Outcome {
   submitted?: Submitted
   queued?: Queued
   result?: ResultEvent
+  /** The run as W&B recorded it once it ended (synchronous runs). */
+  record?: RunRecordEvent
   error?: ErrorEvent
   exitCode: number | null
   /** The last lines the bridge printed, for a bridge that died without reporting. */

@@ -120,12 +120,27 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<V
     const late = outcome.result.backend_id
     if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
   }
+  noteRecord(outcome)
   try {
     await writeSummary(outcome, inputs, v)
   } catch (error) {
     core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
   return v
+}
+
+/** Reading the run back never fails a step: a record that could not be read is a warning. */
+function noteRecord(outcome: Outcome): void {
+  const record = outcome.record
+  if (!record?.error) return
+  if (record.missing) core.info(record.error) // a job that never called wandb.init: nothing to read
+  else core.warning(`The run's record in W&B: ${record.error}`)
+}
+
+/** W&B's own word on how the run ended, when it is not what the launcher saw. */
+export function recordedState(outcome: Outcome): string | undefined {
+  const recorded = outcome.record?.state
+  return recorded && recorded !== outcome.result?.state ? recorded : undefined
 }
 
 async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promise<void> {
@@ -137,6 +152,7 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
   const rows: [string, string][] = [
     ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : escapeHtml(inputs.runId)],
     ['State', `${v.ok ? '✅' : '❌'} ${escapeHtml(state)}`],
+    ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
     [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
     ...(inputs.queue

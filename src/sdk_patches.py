@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 
 LOCAL_RESOURCES = ("local-process", "local-container")
+# The launcher's own wandb-core (wandb/env.py SERVICE, 0.17.3 to 0.30): never the job's.
+LAUNCHER_ONLY_ENV = ("WANDB_SERVICE",)
 
 tracked = {"runs": [], "project": None}
 
@@ -40,7 +42,7 @@ def prepare_sdk(resource):
     if resource not in LOCAL_RESOURCES:
         return
     keep_key_off_command_lines()
-    start_jobs_in_new_session()
+    start_jobs_on_their_own()
     if resource == "local-process":
         skip_unused_local_process_work()
 
@@ -98,13 +100,15 @@ def keep_key_off_command_lines():
     local_container.get_docker_command = docker_command_with_key_from_env
 
 
-def start_jobs_in_new_session():
+def start_jobs_on_their_own():
     """The job gets a process group of its own, so a cancel can stop its whole tree and nothing
-    else of the launcher (such as the wandb-core service of 0.2x)."""
+    else of the launcher; and no WANDB_SERVICE, so its wandb.init starts a wandb-core of its own.
+    With the launcher's service (0.2x sets WANDB_SERVICE once the launch API is up, and the SDK
+    copies os.environ for the job) a killed job's run is kept alive by the launcher's wandb-core,
+    which marks it finished when the launcher exits."""
     from wandb.sdk.launch.runner import local_container
 
-    if os.name == "posix":
-        local_container.subprocess = _NewSessionSubprocess()
+    local_container.subprocess = _JobSubprocess()
 
 
 def skip_unused_local_process_work():
@@ -122,7 +126,7 @@ class _NoImageBuilder:
         return "local-process:no-image"
 
 
-class _NewSessionSubprocess:
+class _JobSubprocess:
     """Stands in for the subprocess module inside runner/local_container.py."""
 
     def __getattr__(self, name):
@@ -134,5 +138,9 @@ class _NewSessionSubprocess:
     def Popen(*args, **kwargs):  # noqa: N802 (mirrors subprocess.Popen)
         import subprocess
 
-        kwargs.setdefault("start_new_session", True)
+        if os.name == "posix":
+            kwargs.setdefault("start_new_session", True)
+        env = kwargs.get("env")
+        if env is not None:
+            kwargs["env"] = {k: v for k, v in env.items() if k not in LAUNCHER_ONLY_ENV}
         return subprocess.Popen(*args, **kwargs)

@@ -1,0 +1,148 @@
+// Real W&B runs (ent/proj/metricjob calls wandb.init on the real SDK 0.30.0) launched through the
+// action, then read back with the real SDK's public API: the run ends in W&B as the job ended,
+// and the action's run_record says the same.
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { startAction, type ActionRun } from '../helpers/action.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+
+const METRICS = { 'eval/acc': 0.93, loss: 0.25, lr: 0.001 }
+
+/** What the real SDK's public API says about a run: state, summary, history rows, output.log. */
+interface PublicRun {
+  state: string
+  summary: Record<string, unknown>
+  history: Array<Record<string, unknown>>
+  log: string
+}
+
+function readBack(backend: Backend, runId: string, what: 'log' | 'no-log' = 'log'): PublicRun {
+  const script = `
+import json, sys, tempfile, wandb
+run = wandb.Api().run("ent/proj/" + sys.argv[1])
+rows = run.history(pandas=False)
+log = None
+if sys.argv[2] == "log":
+    log = open(run.file("output.log").download(root=tempfile.mkdtemp()).name).read()
+print(json.dumps({"state": run.state, "summary": dict(run.summary_metrics), "history": rows, "log": log}))
+`
+  const r = spawnSync(REAL_PYTHON, ['-c', script, runId, what], {
+    encoding: 'utf8',
+    env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' },
+    timeout: 60_000
+  })
+  assert.equal(r.status, 0, r.stderr)
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PublicRun
+}
+
+function config(runConfig: Record<string, unknown>): string {
+  return JSON.stringify({ overrides: { run_config: runConfig } })
+}
+
+function assertLoggedRun(run: PublicRun): void {
+  assert.equal(run.state, 'finished')
+  for (const [key, value] of Object.entries(METRICS)) assert.equal(run.summary[key], value, key)
+  assert.equal(run.history.length, 5)
+  assert.deepEqual(run.history.map((row) => row._step), [0, 1, 2, 3, 4])
+  assert.equal(run.history[4]!['eval/acc'], 0.93)
+  for (let i = 1; i <= 5; i++) assert.match(run.log, new RegExp(`\\[metricjob\\] step ${i}/5 `))
+}
+
+describe('a real run in direct mode (local-process)', () => {
+  let backend: Backend
+  let run: ActionRun
+  before(async () => {
+    backend = await startBackend({ entrypoint: REAL_PYTHON })
+    run = await startAction({
+      fake: false,
+      inputs: {
+        job: 'ent/proj/metricjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url,
+        entity: 'ent', project: 'proj', run_id: 'contract-metrics-1',
+        config: config({ metrics: METRICS, steps: 5, seconds_per_step: 0.1 })
+      },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY },
+      timeoutMs: 120_000
+    })
+  })
+  after(async () => backend.stop())
+
+  it('passes the step with state finished', () => {
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.outputs.state, 'finished')
+  })
+  it('W&B has the run finished, with the summary, 5 history rows and the printed lines', () => {
+    assertLoggedRun(readBack(backend, 'contract-metrics-1'))
+  })
+  it('the job ran with a wandb-core of its own, not the launcher\'s', () => {
+    assert.doesNotMatch(run.stdout, /WANDB_SERVICE/)
+    assert.doesNotMatch(run.stdout, /::warning::/)
+  })
+})
+
+describe('a real run in queue mode', () => {
+  let backend: Backend
+  let run: ActionRun
+  before(async () => {
+    backend = await startBackend({ entrypoint: REAL_PYTHON, agentDelay: 0.5 })
+    run = await startAction({
+      fake: false,
+      inputs: {
+        job: 'ent/proj/metricjob:latest', queue: 'default', python: REAL_PYTHON, base_url: backend.url,
+        entity: 'ent', project: 'proj', run_id: 'contract-metrics-q1',
+        config: config({ metrics: METRICS, steps: 5 })
+      },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
+      timeoutMs: 120_000
+    })
+  })
+  after(async () => backend.stop())
+
+  it('passes the step with state finished', () => {
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(run.outputs.state, 'finished')
+  })
+  it('W&B has the run finished, with the summary, 5 history rows and the printed lines', () => {
+    assertLoggedRun(readBack(backend, 'contract-metrics-q1'))
+  })
+})
+
+describe('a real run whose job is killed with SIGKILL mid-run', () => {
+  let backend: Backend
+  let run: ActionRun
+  before(async () => {
+    // a heartbeat timeout far beyond the test: only the action can end the run early
+    backend = await startBackend({ entrypoint: REAL_PYTHON, heartbeatTimeout: 600 })
+    let dir = ''
+    let killed = false
+    run = await startAction({
+      fake: false,
+      inputs: {
+        job: 'ent/proj/metricjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url,
+        entity: 'ent', project: 'proj', run_id: 'contract-killed-1',
+        config: config({ metrics: METRICS, steps: 50, seconds_per_step: 0.2 })
+      },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs' },
+      timeoutMs: 120_000,
+      onStart: (_child, runnerTemp) => (dir = runnerTemp),
+      onStdout: (text) => {
+        if (killed || !/\[metricjob\] step 3\/50/.test(text)) return
+        killed = true
+        const dump = path.join(dir, 'jobs', 'env-metricjob-contract-killed-1.json')
+        process.kill((JSON.parse(readFileSync(dump, 'utf8')) as { pid: number }).pid, 'SIGKILL')
+      }
+    })
+  })
+  after(async () => backend.stop())
+
+  it('fails the step', () => {
+    assert.equal(run.code, 1, run.stdout)
+    assert.equal(run.outputs.state, 'failed')
+    assert.doesNotMatch(run.stdout, /step 50\/50/)
+  })
+  it('W&B records the run as failed, not finished, by the time the step has ended', () => {
+    assert.equal(readBack(backend, 'contract-killed-1', 'no-log').state, 'failed')
+  })
+})
