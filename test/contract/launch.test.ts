@@ -56,6 +56,11 @@ describe('ent/proj/myjob with the real SDK', () => {
   it('the job still gets the key, from its environment', () => {
     assert.match(harnessEnv(run, 'myjob', run.outputs.run_id!).env.WANDB_API_KEY ?? '', /redacted len=40/)
   })
+  it('says in one line that W&B has no run (myjob never calls wandb.init), without a warning', () => {
+    const lines = run.stdout.split('\n').filter((l) => l.includes('W&B has no run'))
+    assert.deepEqual(lines, [`W&B has no run ent/proj/${run.outputs.run_id}: the job did not call wandb.init, or wrote its run elsewhere`])
+    assert.doesNotMatch(run.stdout, /::warning::/)
+  })
 })
 
 describe('ent/proj/failjob with the real SDK', () => {

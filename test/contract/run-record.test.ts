@@ -63,7 +63,7 @@ describe('a real run in direct mode (local-process)', () => {
         entity: 'ent', project: 'proj', run_id: 'contract-metrics-1',
         config: config({ metrics: METRICS, steps: 5, seconds_per_step: 0.1 })
       },
-      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs' },
       timeoutMs: 120_000
     })
   })
@@ -77,9 +77,11 @@ describe('a real run in direct mode (local-process)', () => {
     assertLoggedRun(readBack(backend, 'contract-metrics-1'))
   })
   it('the job ran with a wandb-core of its own, not the launcher\'s', () => {
-    assert.doesNotMatch(run.stdout, /WANDB_SERVICE/)
-    assert.doesNotMatch(run.stdout, /::warning::/)
+    const job = JSON.parse(readFileSync(path.join(run.dir, 'jobs', 'env-metricjob-contract-metrics-1.json'), 'utf8'))
+    assert.equal(job.env.WANDB_RUN_ID, 'contract-metrics-1')
+    assert.equal(job.env.WANDB_SERVICE, undefined)
   })
+  it('reads the run back without a warning', () => assert.doesNotMatch(run.stdout, /::warning::/))
 })
 
 describe('a real run in queue mode', () => {

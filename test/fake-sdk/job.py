@@ -1,7 +1,9 @@
 """The job a fake launch runs (the real backend's jobs are main.py files in a code artifact).
 
 Writes $FAKE_WANDB_JOB_DIR/job-<WANDB_RUN_ID>.json (pid, process group, argv, WANDB_* env with
-the key redacted, and its parent's command line), then behaves as its first argument says."""
+the key redacted, and its parent's command line), then behaves as its first argument says.
+`metrics` is a W&B run (the fake wandb.init): the run config's metrics go linearly from 0 to
+their values over `steps`, `seconds_per_step` apart, and it exits `exit_code`."""
 import json
 import os
 import sys
@@ -38,4 +40,20 @@ if behaviour == "chatty-forever":
     while True:
         print("still running", flush=True)
         time.sleep(0.2)
+if behaviour == "metrics":
+    # a real training script's shape: wandb.init, a log and a printed line per step, finish
+    import wandb
+    from wandb._fake_server import metrics_line
+
+    run = wandb.init()
+    metrics = dict(run.config.get("metrics") or {})
+    steps = max(1, int(run.config.get("steps", 3)))
+    code = int(run.config.get("exit_code", 0))
+    for i in range(1, steps + 1):
+        values = {k: float(v) * i / steps for k, v in metrics.items()}
+        run.log(values)
+        print(metrics_line(i, steps, values), flush=True)
+        time.sleep(float(run.config.get("seconds_per_step", 0)))
+    run.finish(exit_code=code)
+    sys.exit(code)
 sys.exit(1 if behaviour == "fail" else 0)

@@ -189,7 +189,8 @@ export async function startAction(options: ActionOptions = {}): Promise<ActionRu
       ? {
           PYTHONPATH: FAKE_SDK,
           FAKE_WANDB_RECORD: path.join(dir, 'calls.jsonl'),
-          FAKE_WANDB_JOB_DIR: jobsDir
+          FAKE_WANDB_JOB_DIR: jobsDir,
+          FAKE_WANDB_RUNS_DIR: path.join(dir, 'runs')
         }
       : {}),
     ...options.env

@@ -18,9 +18,14 @@ def termerror(msg: str) -> None:
 
 
 def __getattr__(name):
-    # wandb.Api is the public API (wandb/__init__.py imports it from wandb.apis.public)
+    # wandb.Api is the public API (wandb/__init__.py imports it from wandb.apis.public), wandb.init
+    # starts a run (wandb/sdk/wandb_init.py)
     if name == "Api":
         from wandb.apis.public import Api
 
         return Api
+    if name == "init":
+        from wandb.sdk.wandb_init import init
+
+        return init
     raise AttributeError(name)

@@ -10,6 +10,7 @@ import re
 import string
 import time
 
+from wandb import _fake_runs
 from wandb._record import record
 
 QUEUES_MISSING = ("missing-queue",)
@@ -22,7 +23,6 @@ TEMPLATE_VARIABLES = {  # the schemas of templated-queue (and of FAKE_WANDB_TEMP
 }
 
 _items = {}
-_runs = {}
 _graphql_calls = {"GetRunQueueItem": 0}
 
 
@@ -83,18 +83,52 @@ def advance():
             if item["queue"] != "failing-queue":
                 entity, project = item["spec"]["entity"], item["spec"]["project"]
                 job = behaviour(item["spec"].get("job"))
-                end = RUN_END_BY_QUEUE.get(item["queue"]) or RUN_END_BY_JOB.get(job, "finished")
+                end = RUN_END_BY_QUEUE.get(item["queue"]) or job_end(job, item["spec"])
                 plan = [] if end is None else [(t + 2 * d, end)]
                 if end == "preempted":  # preempting long enough for any poll interval to see it
                     plan = [(t + 1.5 * d, "preempting"), (t + 3.5 * d, end)]
-                _runs[(entity, project, name)] = {"entity": entity, "project": project, "name": name,
-                                                  "state": "running", "plan": plan}
+                start_run(item, entity, project, name, job, plan)
         if item["state"] == "CLAIMED" and item["queue"] == "failing-queue" and now >= t + 2 * d:
             item["state"] = "FAILED"
             item["error"] = {"message": f"fake agent: could not start {item['spec'].get('job')}", "stage": "agent"}
-    for run in _runs.values():
-        while run["plan"] and run["plan"][0][0] <= now:
-            run["state"] = run["plan"].pop(0)[1]
+    for run in _fake_runs.all_runs():
+        if run.get("plan") and run["plan"][0][0] <= now:
+            while run["plan"] and run["plan"][0][0] <= now:
+                run["state"] = run["plan"].pop(0)[1]
+            _fake_runs.save(run)
+
+
+def job_end(job, spec):
+    if job == "metrics":  # the run config's exit_code decides, as for the real metricjob
+        code = int(((spec.get("overrides") or {}).get("run_config") or {}).get("exit_code", 0))
+        return "finished" if code == 0 else "failed"
+    return RUN_END_BY_JOB.get(job, "finished")
+
+
+def start_run(item, entity, project, name, job, plan):
+    """The run the simulated agent starts; job `metrics` has logged what its run config says at once
+    (as ../shared/wandb-backend's agent does for metricjob): the values go linearly from 0 to
+    `metrics` over `steps` (default 3), a line per step in output.log."""
+    run_config = (item["spec"].get("overrides") or {}).get("run_config") or {}
+    run = _fake_runs.new_run(entity, project, name, config=run_config)
+    run["plan"] = plan
+    if job == "metrics":
+        write_metrics(run, run_config)
+    _fake_runs.save(run)
+
+
+def write_metrics(run, run_config):
+    metrics = run_config.get("metrics") or {}
+    steps = max(1, int(run_config.get("steps", 3)))
+    for i in range(1, steps + 1):
+        values = {k: float(v) * i / steps for k, v in metrics.items()}
+        run["history"].append({**values, "_step": i - 1})
+        run["summary"].update(values)
+        run["console"].append(metrics_line(i, steps, values))
+
+
+def metrics_line(i, steps, values):
+    return f"[fake job metrics] step {i}/{steps} " + " ".join(f"{k}={v:.6g}" for k, v in sorted(values.items()))
 
 
 def find_item(iid):
@@ -110,17 +144,36 @@ def delete_item(iid):
 
 def find_run(entity, project, name):
     advance()
-    return _runs.get((entity, project, name))
+    return _fake_runs.load(entity, project, name)
+
+
+def run_by_storage_id(sid):
+    for run in _fake_runs.all_runs():
+        if storage_id(run["entity"], run["project"], run["name"]) == sid:
+            return run
+    raise ValueError(f"run not found: {sid}")
 
 
 def stop_run(sid):
-    for run in _runs.values():
-        if storage_id(run["entity"], run["project"], run["name"]) == sid:
-            record("stop_run", run=run["name"], state=run["state"])
-            if run["state"] in ("pending", "running", "preempting"):
-                run["state"], run["plan"] = "killed", []
-            return True
-    raise ValueError(f"run not found: {sid}")
+    run = run_by_storage_id(sid)
+    record("stop_run", run=run["name"], state=run["state"])
+    if run["state"] in ("pending", "running", "preempting"):
+        run["state"], run["plan"] = "killed", []
+        _fake_runs.save(run)
+    return True
+
+
+# Run.update_state: the transitions the real SDK documents.
+STATE_TRANSITIONS = {"pending": ("running", "failed", "crashed", "preempted"), "failed": ("pending", "running")}
+
+
+def update_run_state(sid, state):
+    run = run_by_storage_id(sid)
+    record("update_run_state", run=run["name"], state=state, was=run["state"])
+    if run["state"] not in STATE_TRANSITIONS.get(state, ()):
+        raise ValueError(f"invalid run state transition: {run['state']} -> {state}")
+    run["state"], run["plan"] = state, []
+    _fake_runs.save(run)
 
 
 def graphql(query, variables):

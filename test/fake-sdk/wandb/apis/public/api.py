@@ -1,4 +1,4 @@
-# Mirrors wandb/apis/public/api.py: Api, the parts the queue path uses (run, queued_run, _artifact).
+# Mirrors wandb/apis/public/api.py: Api, the parts the action uses (run, runs, queued_run, _artifact).
 import os
 
 from wandb import _fake_server
@@ -26,6 +26,12 @@ class Api:
         if path not in self._runs:
             self._runs[path] = Run(self._service_api, entity, project, run_id, lazy=False)
         return self._runs[path]
+
+    def runs(self, path="", filters=None, order="+created_at", per_page=50, include_sweeps=True, lazy=True):
+        from .runs import Runs
+
+        entity, project = path.split("/") if "/" in path else (self.default_entity, path)
+        return Runs(self._service_api, entity, project, filters=filters, order=order, per_page=per_page)
 
     def queued_run(self, entity, project, queue_name, run_queue_item_id, project_queue=None, priority=None):
         from .jobs import QueuedRun

@@ -1,4 +1,5 @@
 # Mirrors wandb/sdk/launch/_project_spec.py: LaunchProject, as launch() and the runners use it.
+import json
 import os
 import sys
 import time
@@ -70,4 +71,6 @@ class LaunchProject:
         }
         if self.name:
             env["WANDB_NAME"] = self.name
+        if self.override_config:  # _inject_wandb_config_env_vars: the run config, read by wandb.init
+            env["WANDB_CONFIG"] = json.dumps(self.override_config)
         return env

@@ -18,6 +18,9 @@ class LaunchApi:
 
             raise LaunchError(f"AuthenticationError: Failed to verify credentials with {self.settings['base_url']}")
         record("api", kind="launch")
+        from wandb.sdk import wandb_setup
+
+        wandb_setup.singleton().ensure_service()  # the real LaunchApi is a public Api: its ServiceApi starts one
 
     # The run queue operations (the real ones are GraphQL: pushToRunQueueByName, stopRun).
     def push_to_run_queue(self, queue_name, launch_spec, template_variables, project_queue, priority=None):
