@@ -39,7 +39,7 @@ def launch_and_follow(request):
     emit_submitted(run, launch, started)
     gc.enable()
     if request.get("synchronous", True):
-        wait_and_report(run, launch, request.get("timeout_seconds"))
+        wait_and_report(run, launch, request.get("timeout_seconds"), api)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -55,7 +55,7 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, timeout):
+def wait_and_report(run, launch, timeout, api):
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline))
     cancel["wake"] = None
@@ -63,7 +63,9 @@ def wait_and_report(run, launch, timeout):
     run_id, entity, project = run_target(launch)
     warnings = []
     # A cancel must end in seconds: the read-back gets less time then.
-    emit_record(entity, project, run_id, settle=settle_for(state, warnings), warnings=warnings,
+    # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
+    emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
+                settle=settle_for(state, warnings), warnings=warnings,
                 seconds=2.0 if cancel["requested"] else 5.0)
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
