@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { startAction, type ActionRun } from '../helpers/action.js'
+import { startAction, type ActionOptions, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
 
 const METRICS = { 'eval/acc': 0.93, loss: 0.25, lr: 0.001 }
@@ -38,8 +38,25 @@ print(json.dumps({"state": run.state, "summary": dict(run.summary_metrics), "his
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PublicRun
 }
 
-function config(runConfig: Record<string, unknown>): string {
-  return JSON.stringify({ overrides: { run_config: runConfig } })
+/** The action launching ent/proj/metricjob with the real SDK; `where` is a resource or a queue. */
+function launchMetricJob(
+  backend: Backend,
+  where: Record<string, string>,
+  runId: string,
+  runConfig: Record<string, unknown>,
+  more: { env?: Record<string, string>; onStart?: ActionOptions['onStart']; onStdout?: ActionOptions['onStdout'] } = {}
+): Promise<ActionRun> {
+  return startAction({
+    fake: false,
+    inputs: {
+      job: 'ent/proj/metricjob:latest', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj',
+      run_id: runId, config: JSON.stringify({ overrides: { run_config: runConfig } }), ...where
+    },
+    env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...more.env },
+    timeoutMs: 120_000,
+    onStart: more.onStart,
+    onStdout: more.onStdout
+  })
 }
 
 function assertLoggedRun(run: PublicRun): void {
@@ -56,16 +73,8 @@ describe('a real run in direct mode (local-process)', () => {
   let run: ActionRun
   before(async () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON })
-    run = await startAction({
-      fake: false,
-      inputs: {
-        job: 'ent/proj/metricjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url,
-        entity: 'ent', project: 'proj', run_id: 'contract-metrics-1',
-        config: config({ metrics: METRICS, steps: 5, seconds_per_step: 0.1 })
-      },
-      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs' },
-      timeoutMs: 120_000
-    })
+    run = await launchMetricJob(backend, { resource: 'local-process' }, 'contract-metrics-1',
+      { metrics: METRICS, steps: 5, seconds_per_step: 0.1 }, { env: { HARNESS_OUT_DIR: '{dir}/jobs' } })
   })
   after(async () => backend.stop())
 
@@ -90,16 +99,8 @@ describe('a real run in queue mode', () => {
   let run: ActionRun
   before(async () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON, agentDelay: 0.5 })
-    run = await startAction({
-      fake: false,
-      inputs: {
-        job: 'ent/proj/metricjob:latest', queue: 'default', python: REAL_PYTHON, base_url: backend.url,
-        entity: 'ent', project: 'proj', run_id: 'contract-metrics-q1',
-        config: config({ metrics: METRICS, steps: 5 })
-      },
-      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
-      timeoutMs: 120_000
-    })
+    run = await launchMetricJob(backend, { queue: 'default' }, 'contract-metrics-q1', { metrics: METRICS, steps: 5 },
+      { env: { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' } })
   })
   after(async () => backend.stop())
 
@@ -120,23 +121,17 @@ describe('a real run whose job is killed with SIGKILL mid-run', () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON, heartbeatTimeout: 600 })
     let dir = ''
     let killed = false
-    run = await startAction({
-      fake: false,
-      inputs: {
-        job: 'ent/proj/metricjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url,
-        entity: 'ent', project: 'proj', run_id: 'contract-killed-1',
-        config: config({ metrics: METRICS, steps: 50, seconds_per_step: 0.2 })
-      },
-      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs' },
-      timeoutMs: 120_000,
-      onStart: (_child, runnerTemp) => (dir = runnerTemp),
-      onStdout: (text) => {
-        if (killed || !/\[metricjob\] step 3\/50/.test(text)) return
-        killed = true
-        const dump = path.join(dir, 'jobs', 'env-metricjob-contract-killed-1.json')
-        process.kill((JSON.parse(readFileSync(dump, 'utf8')) as { pid: number }).pid, 'SIGKILL')
-      }
-    })
+    run = await launchMetricJob(backend, { resource: 'local-process' }, 'contract-killed-1',
+      { metrics: METRICS, steps: 50, seconds_per_step: 0.2 }, {
+        env: { HARNESS_OUT_DIR: '{dir}/jobs' },
+        onStart: (_child, runnerTemp) => (dir = runnerTemp),
+        onStdout: (text) => {
+          if (killed || !/\[metricjob\] step 3\/50/.test(text)) return
+          killed = true
+          const dump = path.join(dir, 'jobs', 'env-metricjob-contract-killed-1.json')
+          process.kill((JSON.parse(readFileSync(dump, 'utf8')) as { pid: number }).pid, 'SIGKILL')
+        }
+      })
   })
   after(async () => backend.stop())
 
