@@ -23,12 +23,18 @@ import sys
 import traceback
 
 from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
+from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
 
 
 def launch_resource(request):
     return (request.get("launch") or {}).get("resource") or "local-container"
+
+
+def needs_docker(request):
+    """Direct mode on local-container builds and runs the job with Docker here."""
+    return not request.get("queue") and launch_resource(request) == "local-container"
 
 
 def report_unsatisfied(version, problem, requirement, kind="wandb_unsatisfied"):
@@ -104,6 +110,10 @@ def main():
         if code is not None:
             return code
 
+    # Started before the SDK's import, which they overlap: on the warm path they cost nothing.
+    probe = ServerProbe(base_url())
+    docker = DockerCheck() if needs_docker(request) else None
+
     skip_field_docstrings()
     try:
         import wandb
@@ -119,6 +129,14 @@ def main():
     if version_tuple(version) < MIN_WANDB:
         fail("wandb_too_old", f"wandb {version} is installed; 0.17.3 or newer is needed")
         return 0
+    unreachable = probe.unreachable()
+    if unreachable:
+        fail("server_unreachable", f"could not reach {base_url()}: {unreachable}", detail={"reason": unreachable})
+        return 0
+    no_docker = docker.unavailable() if docker else None
+    if no_docker:
+        fail("docker_unavailable", no_docker, detail={})
+        return 0
 
     try:
         if request.get("queue"):
@@ -133,7 +151,7 @@ def main():
     except LaunchCancelled:
         emit("result", state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
     except Exception as exc:
-        fail("launch_error", f"{exc}" or type(exc).__name__, exc)
+        report_failure(exc, request)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from error_kinds import ClassifiedError, http_status, look_for_job
 from wandb_api import describe_error, graphql, is_transient, with_retries
 
 LAUNCH_DEFAULT_PROJECT = "model-registry"  # wandb.sdk.launch.utils.LAUNCH_DEFAULT_PROJECT
@@ -39,14 +40,21 @@ class QueueError(Exception):
     """A problem the user has to fix; its message is the step's error."""
 
 
-def check_job(public_api, job, sleep):
-    """launch_add checks the job only after pushing; here nothing is pushed for a missing job."""
+def check_job(public_api, job, entity, sleep):
+    """launch_add checks the job only after pushing; here nothing is pushed for a missing job.
+    (`_artifact` from 0.2x; 0.17 and 0.18 have only `artifact`.)"""
+    fetch = getattr(public_api, "_artifact", None) or public_api.artifact
     try:
-        with_retries(lambda: public_api._artifact(job, type="job"), sleep)
+        with_retries(lambda: fetch(job, type="job"), sleep)
     except Exception as exc:
         if is_transient(exc):
-            raise QueueError(f"Could not check that job {job} exists: {describe_error(exc)}. Nothing was queued.")
-        raise QueueError(f"Job {job} was not found: {describe_error(exc)}. Nothing was queued.")
+            raise ClassifiedError("server_error", f"Could not check that job {job} exists: {describe_error(exc)}. "
+                                  "Nothing was queued.", status=http_status(exc))
+        found = look_for_job(public_api, job, entity, None, sleep)
+        detail = found.detail if found is not None else {}
+        if found is None:
+            raise QueueError(f"Checking job {job} failed: {describe_error(exc)}. Nothing was queued.")
+        raise ClassifiedError("job_not_found", describe_error(exc), **detail)
 
 
 def find_queue(public_api, entity, project_queue, queue, sleep):

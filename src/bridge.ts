@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import type { ErrorDetail } from './failure-messages.js'
 import type { BridgeRequest } from './request.js'
 
 /** dist/launch_bridge.py beside the bundle (src/launch_bridge.py when run from source). */
@@ -82,10 +83,25 @@ export interface RunRecordEvent {
 }
 export interface ErrorEvent {
   event: 'error'
-  kind: 'wandb_missing' | 'wandb_too_old' | 'wandb_unsatisfied' | 'packages_missing' | 'launch_error' | 'bad_request'
+  /** launch_error: not classified; the others are explained by src/failure-messages.ts or the SDK setup. */
+  kind:
+    | 'wandb_missing'
+    | 'wandb_too_old'
+    | 'wandb_unsatisfied'
+    | 'packages_missing'
+    | 'launch_error'
+    | 'bad_request'
+    | 'auth_rejected'
+    | 'server_unreachable'
+    | 'server_error'
+    | 'job_not_found'
+    | 'docker_unavailable'
+    | 'runner_not_configured'
   message: string
   exception_type: string | null
   traceback: string | null
+  /** Facts for the cause-and-fix line (src/error_kinds.py). */
+  detail?: ErrorDetail
 }
 export type BridgeEvent =
   | SdkEvent

@@ -33,9 +33,10 @@ def emit(event, **fields):
         pass  # the action is gone; the run still gets cancelled or finishes on its own
 
 
-def fail(kind, message, exc=None):
-    detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc is not None else None
-    emit("error", kind=kind, message=message, exception_type=type(exc).__name__ if exc else None, traceback=detail)
+def fail(kind, message, exc=None, detail=None):
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc is not None else None
+    emit("error", kind=kind, message=message, exception_type=type(exc).__name__ if exc else None, traceback=trace,
+         **({"detail": detail} if detail is not None else {}))
 
 
 def detach_channel():

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { z } from 'zod'
 import {
   checkRunId,
+  didYouMean,
   generateRunId,
   parseDuration,
   parseEntryPoint,
@@ -72,6 +73,8 @@ export interface Inputs {
   runIdGenerated: boolean
   repository?: string
   apiKey: string
+  /** Where the key came from, for a message about a rejected one. */
+  apiKeyFrom: 'the api_key input' | 'WANDB_API_KEY'
   baseUrl: string
   python?: string
   timeoutSeconds?: number
@@ -94,7 +97,7 @@ export interface QueueInputs {
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid inputs (nothing was launched):\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    super(`Invalid inputs (nothing was launched):\n${problems.map((p) => `  - ${p.replaceAll('\n', '\n    ')}`).join('\n')}`)
     this.name = 'InputError'
   }
 }
@@ -145,7 +148,7 @@ function schema(workspace: string) {
       resource: z
         .string()
         .transform((v) => v.trim() || 'local-container')
-        .pipe(z.enum(RESOURCES, { error: `must be one of ${RESOURCES.join(', ')}` })),
+        .pipe(z.enum(RESOURCES, { error: (issue) => `must be one of ${RESOURCES.join(', ')}${didYouMean(String(issue.input), RESOURCES)}` })),
       resource_args: mapping,
       project: noSpaces('a project name'),
       entity: noSpaces('an entity name'),
@@ -179,7 +182,7 @@ function schema(workspace: string) {
         if (/^[0-3]$/.test(level)) return Number(level)
         ctx.addIssue({
           code: 'custom',
-          message: `must be one of ${Object.keys(PRIORITIES).join(', ')}, or launch_add's number for it, 0 (critical) to 3 (low)`
+          message: `must be one of ${Object.keys(PRIORITIES).join(', ')}, or launch_add's number for it, 0 (critical) to 3 (low)${didYouMean(v, Object.keys(PRIORITIES))}`
         })
         return z.NEVER
       }),
@@ -274,6 +277,7 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     runIdGenerated: v.run_id === undefined,
     repository: v.repository,
     apiKey: v.api_key as string,
+    apiKeyFrom: raw.api_key.trim() ? 'the api_key input' : 'WANDB_API_KEY',
     baseUrl: v.base_url,
     python: v.python,
     timeoutSeconds: v.timeout,

@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { Bridge, type ProgressEvent, type SdkEvent } from './bridge.js'
+import { SDK_MESSAGE_LINES } from './failure-messages.js'
 import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
 import type { Outcome, Submitted } from './outcome.js'
@@ -64,6 +65,11 @@ export async function launchAndFollow(
     process.stdout.write(`::stop-commands::${stopToken}\n`)
     for (const line of early.splice(0)) process.stdout.write(`${line}\n`)
   }
+  // Inside the launch group workflow commands are stopped: any text may be printed.
+  const logLine = (text: string): void => {
+    if (logOpen) process.stdout.write(`${text}\n`)
+    else early.push(text)
+  }
   try {
     const bridge = Bridge.start({
       python,
@@ -72,8 +78,7 @@ export async function launchAndFollow(
       onLog: (line) => {
         outcome.logTail.push(line)
         if (outcome.logTail.length > TAIL_LINES) outcome.logTail.shift()
-        if (logOpen) process.stdout.write(`${line}\n`)
-        else early.push(line)
+        logLine(line)
       },
       onBadEvent: (line) => debugLines.push(`bridge: unreadable event ${line}`),
       onEvent: (event) => {
@@ -115,6 +120,8 @@ export async function launchAndFollow(
           case 'error':
             outcome.error = event
             if (event.traceback) debugLines.push(event.traceback)
+            // the annotation keeps the first lines of a long message (src/failure-messages.ts)
+            if (event.message.split('\n').length > SDK_MESSAGE_LINES) logLine(`The whole error message:\n${event.message}`)
             break
         }
       }

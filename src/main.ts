@@ -2,11 +2,12 @@
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { InputError, parseInputs, readRawInputs } from './inputs.js'
+import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
+import { placeWithJob } from './job-home.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
-import { reportOutcome } from './report.js'
+import { reportNotLaunched, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
 import { SdkSetup } from './sdk-setup.js'
 import { secretLookingValues } from './values.js'
@@ -25,14 +26,17 @@ export async function run(): Promise<void> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  let inputs: Inputs | undefined
   try {
-    const inputs = parseInputs(readRawInputs())
+    const home = placeWithJob(parseInputs(readRawInputs()))
+    inputs = home.inputs
     core.setSecret(inputs.apiKey)
     // The SDK prints the launch spec (queue mode, redacted by spec_redaction.py) and the job's
     // environment with the run config (local-process): values under secret-looking keys are masked.
     for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue?.templateVariables]) {
       for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
     }
+    if (home.note) core.info(home.note)
     const python = await findPython(inputs.python)
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
@@ -50,7 +54,9 @@ export async function run(): Promise<void> {
     if (verdict.ok) core.info(verdict.message)
     else core.setFailed(verdict.message)
   } catch (error) {
-    core.setFailed(error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`)
+    const message = error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`
+    await reportNotLaunched(message, inputs)
+    core.setFailed(message)
   }
   // The handlers stay: a late signal must not kill the process while it reports and exits.
 }

@@ -28,7 +28,7 @@ def push(request, public_api, launch_api, sleep):
     if cancel["requested"]:
         raise LaunchCancelled()
     if launch.get("job"):
-        check_job(public_api, launch["job"], sleep)
+        check_job(public_api, launch["job"], entity, sleep)
     queue_info = find_queue(public_api, queue_entity, project_queue, queue_name, sleep)
     template_variables = queue.get("template_variables")
     if template_variables:

@@ -4,9 +4,15 @@ import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
+import { explainError } from './failure-messages.js'
 import type { Outcome } from './outcome.js'
 import { setOutputs } from './outputs.js'
 import { HOW_TO_GET_WANDB } from './python.js'
+
+/** The state output of a run that never started (input errors, SDK errors, cancelled before launch). */
+export const NOT_LAUNCHED = 'not_launched'
+/** The state output when a run was submitted but the bridge ended without saying how it went. */
+export const UNKNOWN_STATE = 'unknown'
 
 // stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
 // queue mode sees (killed is a stopped run).
@@ -34,7 +40,7 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   if (error?.kind === 'wandb_unsatisfied' || error?.kind === 'packages_missing') {
     return { ok: false, message: `${error.message} at ${python}: nothing was launched.` }
   }
-  if (error) return { ok: false, message: error.message || error.exception_type || 'the launch failed' }
+  if (error) return { ok: false, message: explainError(error, inputs) }
   if (!result) {
     const tail = outcome.logTail.length ? `; its last output:\n${outcome.logTail.join('\n')}` : ''
     return { ok: false, message: `The launch bridge exited with code ${outcome.exitCode} before reporting a result${tail}` }
@@ -109,24 +115,47 @@ function queueVerdict(
   return { ok: false, message: `${run} ended in an unexpected state "${result.state}"${link}.` }
 }
 
+/** The state output: the run's (or queue item's) state, else why there is none. */
+export function stateOutput(outcome: Outcome): string {
+  return outcome.result?.state ?? (outcome.submitted || outcome.queued ? UNKNOWN_STATE : NOT_LAUNCHED)
+}
+
 export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Verdict> {
   const v = verdict(outcome, inputs)
-  if (outcome.result) {
-    setOutputs({
-      state: outcome.result.state ?? '',
-      timed_out: String(outcome.result.timed_out)
-    })
-    // A local run's PID may only be known once the job has started.
-    const late = outcome.result.backend_id
-    if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
-  }
+  // Set on every path, so that a later step can always tell what happened.
+  setOutputs({ state: stateOutput(outcome), timed_out: String(outcome.result?.timed_out ?? false) })
+  // A local run's PID may only be known once the job has started.
+  const late = outcome.result?.backend_id
+  if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
   noteRecord(outcome)
+  await summarise(() => writeSummary(outcome, inputs, v))
+  return v
+}
+
+/** A failure before anything was launched (inputs, Python, SDK setup, an early cancel): the same
+ *  outputs and a summary as any other ending. `inputs` is absent when they did not parse. */
+export async function reportNotLaunched(message: string, inputs?: Inputs): Promise<void> {
+  setOutputs({ state: NOT_LAUNCHED, timed_out: 'false' })
+  await summarise(async () => {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    const rows: [string, string][] = [['State', `❌ ${NOT_LAUNCHED}`]]
+    if (inputs) rows.push(...whatRows(inputs))
+    await writeTable(rows, message)
+  })
+}
+
+async function summarise(write: () => Promise<void>): Promise<void> {
   try {
-    await writeSummary(outcome, inputs, v)
+    await write()
   } catch (error) {
     core.warning(`Could not write the job summary: ${errorMessage(error)}`)
   }
-  return v
+}
+
+/** ✅ only for a run that finished; a run left running (synchronous: false) is not done yet. */
+function icon(v: Verdict, state: string | null | undefined): string {
+  if (!v.ok) return '❌'
+  return state === 'finished' ? '✅' : '⏳'
 }
 
 /** Reading the run back never fails a step: a record that could not be read is a warning. */
@@ -146,12 +175,12 @@ export function recordedState(outcome: Outcome): string | undefined {
 async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const s = outcome.submitted
-  const state = outcome.result?.cancelled ? `${outcome.result.state ?? 'not started'} (cancelled)`
+  const state = outcome.result?.cancelled ? `${outcome.result.state ?? NOT_LAUNCHED} (cancelled)`
     : outcome.result?.timed_out ? `${outcome.result.state} (timed out)`
-    : outcome.result?.state ?? 'not launched'
+    : stateOutput(outcome)
   const rows: [string, string][] = [
-    ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : escapeHtml(inputs.runId)],
-    ['State', `${v.ok ? '✅' : '❌'} ${escapeHtml(state)}`],
+    ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : 'none: no run was started'],
+    ['State', `${icon(v, outcome.result?.state)} ${escapeHtml(state)}`],
     ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
     [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
@@ -164,12 +193,25 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     ['Duration', formatDuration(outcome.seconds)]
   ]
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
+  await writeTable(rows, v.message)
+}
+
+/** What was asked for: the job or image, where, and on what. */
+function whatRows(inputs: Inputs): [string, string][] {
+  return [
+    ['Entity / project', escapeHtml(`${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
+    [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
+    inputs.queue ? ['Queue', escapeHtml(inputs.queue.name)] : ['Resource', escapeHtml(inputs.resource)]
+  ]
+}
+
+async function writeTable(rows: [string, string][], message: string): Promise<void> {
   const commit = await triggeringCommit()
   if (commit) rows.push(['Commit', escapeHtml(commit)])
   await core.summary
-    .addHeading('W&B Launch', 3)
+    .addHeading('W&amp;B Launch', 3)
     .addTable(rows.map(([k, value]) => [{ data: k, header: true }, value]))
-    .addRaw(`<p>${escapeHtml(v.message)}</p>`, true)
+    .addRaw(`<p>${escapeHtml(message).replaceAll('\n', '<br>')}</p>`, true)
     .write()
 }
 

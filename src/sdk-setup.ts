@@ -17,6 +17,13 @@ import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFo
 export const SETUP_GROUP = 'Set up W&B SDK'
 
 export type SdkSource = 'found' | 'tool cache' | 'cache restore' | 'fresh install'
+/** How the setup's closing line says where the SDK came from. */
+const SOURCE_WORDS: Record<SdkSource, string> = {
+  found: 'found',
+  'tool cache': 'from the tool cache',
+  'cache restore': 'restored from the Actions cache',
+  'fresh install': 'freshly installed'
+}
 
 /** Error kinds after which nothing was launched and another interpreter may be tried. */
 export const SDK_UNUSABLE = ['wandb_missing', 'wandb_too_old', 'wandb_unsatisfied', 'packages_missing'] as const
@@ -93,7 +100,7 @@ export class SdkSetup {
     core.info(`Looking for wandb ${plan.requirement}${plan.modules.length ? ` with ${plan.modules.join(', ')}` : ''} at ${found}`)
     const onSdk: OnSdk = (sdk) => {
       if (!sdk?.wandb_version) return // not usable: the group goes on with the install
-      core.info(`wandb ${sdk.wandb_version} from found (${sdk.python}) in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      core.info(`wandb ${sdk.wandb_version} found at ${sdk.python} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
       core.endGroup()
       this.groupOpen = false
     }
@@ -153,7 +160,7 @@ export async function provideVenv(
     const source = await readyVenv(venv, plan, base.python, env)
     const version = installedWandbVersion(venv) ?? 'of unknown version'
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    core.info(`wandb ${version} from ${source} (${venv.dir}) in ${seconds}s`)
+    core.info(`wandb ${version} ${SOURCE_WORDS[source]} (${venv.dir}) in ${seconds}s`)
     return { ...venv, source }
   } finally {
     core.endGroup()

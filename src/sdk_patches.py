@@ -65,7 +65,11 @@ def track_runs_and_project():
 
     def tracking_fetch(self, *args, **kwargs):
         tracked["project"] = self
-        return original_fetch(self, *args, **kwargs)
+        try:
+            return original_fetch(self, *args, **kwargs)
+        except Exception:
+            tracked["job_fetch_failed"] = True  # error_kinds.py looks at what the project holds
+            raise
 
     LaunchProject.fetch_and_validate_project = tracking_fetch
 

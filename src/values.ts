@@ -29,7 +29,12 @@ export function parseMapping(raw: string, workspace: string): Mapping {
   try {
     parsed = YAML.parse(source, { strict: true, uniqueKeys: true })
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    // the whole message: the parser's pointer at the place is the useful part
+    const reason = (error instanceof Error ? error.message : String(error))
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter(Boolean)
+      .join('\n')
     throw new Error(`${where} is not valid JSON or YAML: ${reason}`)
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -161,4 +166,29 @@ export function secretLookingValues(value: unknown, underSecret = false): string
     return Object.entries(value).flatMap(([k, v]) => secretLookingValues(v, underSecret || SECRET_KEY.test(k)))
   }
   return []
+}
+
+/** `; did you mean X?` for a value close to one of the accepted ones (a typo), else nothing. */
+export function didYouMean(value: string, accepted: readonly string[]): string {
+  const given = value.trim().toLowerCase()
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const option of accepted) {
+    const d = editDistance(given, option.toLowerCase())
+    if (d < bestDistance) [best, bestDistance] = [option, d]
+  }
+  const close = best !== undefined && given !== '' && bestDistance <= Math.max(2, Math.floor(best.length / 3))
+  return close ? `; did you mean ${best}?` : ''
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[b.length]!
 }

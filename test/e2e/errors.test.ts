@@ -39,7 +39,12 @@ describe('invalid inputs', async () => {
     assert.ok(!existsSync(path.join(run.dir, 'pythons.jsonl')), 'no Python process started')
     assert.deepEqual(run.calls, [])
     assert.ok(!run.stdout.includes('::group::'))
-    assert.deepEqual(run.outputs, {})
+  })
+  it('still set state not_launched and timed_out false, and write the problems into the summary', () => {
+    assert.deepEqual(run.outputs, { state: 'not_launched', timed_out: 'false' })
+    assert.match(run.summary, /<h3>W&amp;B Launch<\/h3>/)
+    assert.match(run.summary, /❌ not_launched/)
+    assert.match(run.summary, /<p>Invalid inputs \(nothing was launched\):<br>.*<br>  - job: job and docker_image were both given/)
   })
 })
 
@@ -88,11 +93,27 @@ describe('SDK versions', () => {
 })
 
 describe('SDK errors', () => {
-  it('a job that does not exist: the SDK message is the error, the traceback is debug only', async () => {
+  it('a job that does not exist: where it was looked for, then the SDK message; the traceback is debug only', async () => {
     const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/missing:latest', resource: 'local-process' } })
     assert.equal(run.code, 1)
-    assert.deepEqual(errors(run), ['Error accessing job e/p/missing:latest: Job artifact e/p/missing:latest not found on https://api.wandb.ai'])
+    assert.deepEqual(errors(run), [
+      "Job missing:latest was not found in e/p: no job of that name there, or the API key's user cannot see the project. Check the job input (entity/project/name:alias). Nothing was launched.\n" +
+        'wandb said: Error accessing job e/p/missing:latest: Job artifact e/p/missing:latest not found on https://api.wandb.ai'
+    ])
     assert.match(run.stdout, /^::debug::Traceback/m)
+    assert.equal(run.outputs.state, 'not_launched')
+    assert.equal(run.outputs.timed_out, 'false')
+    assert.equal(run.outputs.run_id, undefined)
+    assert.match(run.summary, /none: no run was started/)
+    assert.match(run.summary, /Job missing:latest was not found in e\/p/)
+  })
+  it('no Docker daemon for local-container, the default: said before any docker build; local-process or a queue avoid it', async () => {
+    const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' }, env: { FAKE_DOCKER_NO_DAEMON: '1' } })
+    assert.equal(run.code, 1)
+    const [message] = errors(run)
+    assert.match(message ?? '', /^No Docker daemon is available on this runner, and resource was not given, so local-container \(the default\) was used, .*set resource: local-process .* or queue: .*\n`docker info` failed: Cannot connect to the Docker daemon/)
+    assert.deepEqual(run.calls.filter((c) => c.call === 'build_image' || c.call === 'launch'), [])
+    assert.equal(run.outputs.state, 'not_launched')
   })
   it('a rejected API key: the SDK message, and the key is not printed', async () => {
     const run = await startAction({ inputs: { api_key: 'bad-key', job: 'e/p/ok:latest', resource: 'local-process' } })

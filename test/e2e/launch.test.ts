@@ -56,7 +56,8 @@ describe('a run that fails', async () => {
   const run = await startAction({ inputs: { ...base, job: 'ent/proj/fail:v0', run_id: 'given-id_1' } })
   it('fails the step naming the run ID, the state and the URL', () => {
     assert.equal(run.code, 1)
-    assert.deepEqual(errors(run), ['W&B run given-id_1 failed (https://wandb.ai/fake-viewer/uncategorized/runs/given-id_1).'])
+    // no entity or project given: the run goes where the job lives (ent/proj), not to the key's default entity
+    assert.deepEqual(errors(run), ['W&B run given-id_1 failed (https://wandb.ai/ent/proj/runs/given-id_1).'])
   })
   it('still sets the outputs', () => {
     assert.equal(run.outputs.run_id, 'given-id_1')

@@ -213,7 +213,8 @@ describe('queue mode: nothing is pushed when', () => {
   it('the job does not exist', async () => {
     const run = await enqueue({ job: 'e/p/missing:latest', queue: 'q' })
     assert.equal(run.code, 1)
-    assert.match(errors(run)[0] ?? '', /^Job e\/p\/missing:latest was not found: .*\. Nothing was queued\.$/)
+    assert.match(errors(run)[0] ?? '', /^Job missing:latest was not found in e\/p: .* Nothing was queued\.\nwandb said: /)
+    assert.equal(run.outputs.state, 'not_launched')
     assert.deepEqual(calls(run, 'push'), [])
     assert.deepEqual(calls(run, 'launch_add'), [])
     assert.equal(run.outputs.queue_item_id, undefined)

@@ -189,6 +189,8 @@ export async function startAction(options: ActionOptions = {}): Promise<ActionRu
       ? {
           PYTHONPATH: FAKE_SDK,
           FAKE_WANDB_RECORD: path.join(dir, 'calls.jsonl'),
+          // the fake SDK plays the server in-process: there is no base_url to probe
+          WANDB_LAUNCH_ACTION_NO_PROBE: '1',
           FAKE_WANDB_JOB_DIR: jobsDir,
           FAKE_WANDB_RUNS_DIR: path.join(dir, 'runs')
         }

@@ -13,6 +13,7 @@ export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
     runId: 'ab12cd34',
     runIdGenerated: true,
     apiKey: 'wandb-secret-0123456789abcdef',
+    apiKeyFrom: 'the api_key input',
     baseUrl: 'https://api.wandb.ai',
     ...overrides
   }

@@ -48,7 +48,7 @@ describe('wandb found and satisfying', () => {
   it('says so in the "Set up W&B SDK" group, with the version the bridge found', () => {
     const groups = setupGroups(run)
     assert.equal(groups.length, 1)
-    assert.match(groups[0] ?? '', /^Looking for wandb >=0\.17\.3 at .*\nwandb 0\.30\.0 from found \(.*\) in \d+\.\ds\n$/)
+    assert.match(groups[0] ?? '', /^Looking for wandb >=0\.17\.3 at .*\nwandb 0\.30\.0 found at .*python.* in \d+\.\ds\n$/)
   })
 })
 
@@ -72,7 +72,7 @@ describe('wandb not found, then found in the tool cache', () => {
     assert.match(setup ?? '', /^Looking for wandb >=0\.17\.3 at /)
     assert.match(setup ?? '', /No module named 'wandb'/)
     assert.match(setup ?? '', /wandb==0\.30\.0/)
-    assert.match(setup ?? '', /wandb 0\.30\.0 from fresh install \(.*wandb-launch-action.*\) in \d+\.\ds\n$/)
+    assert.match(setup ?? '', /wandb 0\.30\.0 freshly installed \(.*wandb-launch-action.*\) in \d+\.\ds\n$/)
   })
   it('builds the virtualenv in RUNNER_TOOL_CACHE, from the base interpreter, marked complete', () => {
     const venvs = venvsIn(toolCache)
@@ -87,7 +87,7 @@ describe('wandb not found, then found in the tool cache', () => {
     assert.equal(second.code, 0, second.stdout)
     assert.equal(second.outputs.wandb_version, '0.30.0')
     assert.doesNotMatch(second.stdout, /Installing with|Successfully installed/)
-    assert.match(setupGroups(second)[0] ?? '', /wandb 0\.30\.0 from tool cache/)
+    assert.match(setupGroups(second)[0] ?? '', /wandb 0\.30\.0 from the tool cache/)
     // the bridge in the bare interpreter (nothing launched), then the bridge in the virtualenv
     assert.deepEqual(actionPythons(second).map((p) => path.basename(p.argv[0] ?? '')), ['launch_bridge.py', 'launch_bridge.py'])
   })
@@ -198,7 +198,7 @@ describe('wandb_version given', () => {
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(setupGroups(run).length, 1)
-    assert.match(setupGroups(run)[0] ?? '', /wandb 0\.30\.0 from fresh install/)
+    assert.match(setupGroups(run)[0] ?? '', /wandb 0\.30\.0 freshly installed/)
     assert.match(venvsIn(toolCache)[0] ?? '', /-wandb-latest-/)
   })
 })

@@ -33,7 +33,8 @@ function problems(rawInputs: RawInputs, env: Env = {}): string[] {
   } catch (error) {
     assert.ok(error instanceof InputError, `not an InputError: ${String(error)}`)
     assert.ok(Array.isArray(error.problems))
-    for (const p of error.problems) assert.ok(error.message.includes(p), `message does not list ${p}`)
+    // a problem of several lines (a parser's pointer) is indented under its bullet
+    for (const p of error.problems) assert.ok(error.message.includes(p.replaceAll('\n', '\n    ')), `message does not list ${p}`)
     return error.problems
   }
   assert.fail('parseInputs did not throw')
@@ -115,6 +116,7 @@ describe('parseInputs maps every input', () => {
       runIdGenerated: false,
       repository: 'ghcr.io/team/images',
       apiKey: 'secret',
+      apiKeyFrom: 'the api_key input',
       baseUrl: 'https://wandb.example.com',
       python: '/usr/bin/python3',
       timeoutSeconds: 5400,
@@ -130,8 +132,11 @@ describe('parseInputs maps every input', () => {
 })
 
 describe('parseInputs environment fallbacks', () => {
-  it('api_key falls back to WANDB_API_KEY', () =>
-    assert.equal(parseInputs(valid({ api_key: '' }), { WANDB_API_KEY: 'from-env' }).apiKey, 'from-env'))
+  it('api_key falls back to WANDB_API_KEY, and says so', () => {
+    const inputs = parseInputs(valid({ api_key: '' }), { WANDB_API_KEY: 'from-env' })
+    assert.equal(inputs.apiKey, 'from-env')
+    assert.equal(inputs.apiKeyFrom, 'WANDB_API_KEY')
+  })
   it('the api_key input wins over WANDB_API_KEY', () =>
     assert.equal(parseInputs(valid({ api_key: 'given' }), { WANDB_API_KEY: 'from-env' }).apiKey, 'given'))
   it('base_url falls back to WANDB_BASE_URL, trailing slashes stripped', () =>
@@ -305,6 +310,17 @@ describe('parseInputs reports all problems at once', () => {
     assert.match(text('api_key'), /required/)
     assert.match(text('job'), /both given/)
     assert.match(text('timeout'), /positive duration/)
+  })
+
+  it('a typo in an enumeration suggests the closest value; a value near none suggests nothing', () => {
+    assert.match(problems(valid({ resource: 'local-proces' }))[0] ?? '', /^resource: must be one of .*; did you mean local-process\?$/)
+    assert.match(problems(valid({ resource: 'Kubernets' }))[0] ?? '', /did you mean kubernetes\?$/)
+    assert.match(problems(valid({ queue: 'q', priority: 'hihg' }))[0] ?? '', /^priority: .*; did you mean high\?$/)
+    assert.doesNotMatch(problems(valid({ resource: 'moon' }))[0] ?? '', /did you mean/)
+  })
+  it('a config that does not parse is reported with the parser\'s whole message', () => {
+    const [problem] = problems(valid({ config: '{a: [1' }))
+    assert.match(problem ?? '', /^config: inline value is not valid JSON or YAML: .*at line 1, column \d+:\n.*\{a: \[1\n.*\^/s)
   })
 
   // A field that fails must not stop the checks across inputs (job/docker_image, api_key).
