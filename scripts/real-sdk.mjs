@@ -73,3 +73,26 @@ export function provideWandb030() {
       : { ok: false, reason: `pip install wandb==0.30.0 failed: ${installed.reason}` }
   })
 }
+
+/** The older releases the contract tier also runs (test/contract-legacy), and what each needs. */
+export const LEGACY_VERSIONS = ['0.17.3', '0.18.7']
+
+/** Where a legacy version's virtualenv lives. */
+export function legacyVenv(version) {
+  return path.join('.cache', `wandb-${version}`)
+}
+
+/**
+ * wandb 0.17.3 or 0.18.7 from their source tarballs with the team's offline installer; there is no
+ * other way to get them here (their wheels need a package index). 0.18.x ships no wandb-core in
+ * its sources: it runs the legacy Python service, which the marker's env asks for.
+ */
+export function provideWandbLegacy(version) {
+  return provide(legacyVenv(version), IMPORTS_LAUNCH, (venv) => {
+    const offline = path.join(SHARED, 'install-wandb-source.sh')
+    if (!existsSync(offline)) return { ok: false, reason: `no offline installer for wandb ${version} (${offline} is missing)` }
+    const env = version.startsWith('0.18.') ? { WANDB__REQUIRE_LEGACY_SERVICE: 'true' } : {}
+    const r = run('bash', [offline, version, venv], env)
+    return r.ok ? { ok: true, via: offline, env } : r
+  })
+}

@@ -1,6 +1,7 @@
 // `npm test`: every test file under test/ through Node's test runner, TypeScript loaded by tsx.
 // Tiers: unit, setup (real pip over the fake SDK's wheels), e2e and workflow (the action from
-// action.yml with the fake SDK), contract (the real wandb SDK against test/backend). Arguments
+// action.yml with the fake SDK), contract (the real wandb SDK against test/backend), and
+// contract-legacy (a selection of it with the real wandb 0.17.3 and 0.18.7). Arguments
 // narrow the set: `npm test -- unit` runs the files whose path contains "unit".
 // The contract tier needs the real SDK in .cache/ (scripts/real-sdk.mjs). Where it cannot be
 // provided, the tier is left out with one line saying why, unless WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK
@@ -8,7 +9,7 @@
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
-import { provideWandb030 } from './real-sdk.mjs'
+import { LEGACY_VERSIONS, provideWandb030, provideWandbLegacy } from './real-sdk.mjs'
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -41,6 +42,23 @@ if (files.some(isContract)) {
   } else {
     notRun.push(`contract tier (real wandb 0.30.0 against test/backend) did not run: ${sdk.reason}`)
     files = files.filter((f) => !isContract(f))
+  }
+}
+// Older SDKs (test/contract-legacy/wandb-<version>.test.ts): each one provided, or said not to run.
+const legacyFile = (f, version) => f.includes(`${path.sep}contract-legacy${path.sep}`) && f.includes(`wandb-${version}`)
+for (const version of LEGACY_VERSIONS) {
+  if (!files.some((f) => legacyFile(f, version))) continue
+  const started = Date.now()
+  const sdk = provideWandbLegacy(version)
+  if (sdk.ok) {
+    const seconds = (Date.now() - started) / 1000
+    if (seconds > 1) console.log(`Provided the real wandb ${version} in ${sdk.venv} in ${seconds.toFixed(0)} s`)
+  } else if (process.env.WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK) {
+    console.error(`The contract tier is required here, and the real wandb ${version} could not be provided: ${sdk.reason}`)
+    process.exit(1)
+  } else {
+    notRun.push(`contract tier with wandb ${version} did not run: ${sdk.reason}`)
+    files = files.filter((f) => !legacyFile(f, version))
   }
 }
 if (files.length === 0) {

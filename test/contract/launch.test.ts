@@ -78,7 +78,8 @@ describe('SDK errors with the real SDK', () => {
     const run = await launch({ job: 'ent/proj/nosuchjob:latest' })
     assert.equal(run.code, 1)
     const [message] = errors(run)
-    assert.match(message ?? '', /^Error accessing job ent\/proj\/nosuchjob:latest: Job artifact ent\/proj\/nosuchjob:latest not found/)
+    // the cause-and-fix line first (test/contract/errors.test.ts), then the SDK's message
+    assert.match(message ?? '', /^Job nosuchjob:latest was not found in ent\/proj: .*\nwandb said: Error accessing job ent\/proj\/nosuchjob:latest: Job artifact ent\/proj\/nosuchjob:latest not found/)
     assert.ok(!/Traceback/.test(message ?? ''))
     assert.match(run.stdout, /::debug::Traceback/)
     assert.equal(run.outputs.run_id, undefined)

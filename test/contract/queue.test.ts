@@ -198,7 +198,7 @@ describe('queue mode with the real SDK', { concurrency: 2 }, () => {
   it('a missing job is an error and nothing is pushed', async () => {
     const run = await enqueue({ job: 'ent/proj/nosuchjob:latest', queue: 'q', run_id: 'cq-nojob' })
     assert.equal(run.code, 1, run.stdout)
-    assert.match(errors(run)[0] ?? '', /^Job ent\/proj\/nosuchjob:latest was not found: .*Nothing was queued\.$/)
+    assert.match(errors(run)[0] ?? '', /^Job nosuchjob:latest was not found in ent\/proj: .*Nothing was queued\.\nwandb said: /)
     assert.deepEqual(pushes('cq-nojob'), [])
     assert.equal(run.outputs.queue_item_id, undefined)
   })
