@@ -63,15 +63,20 @@ export function provideWandb030() {
       const r = run('bash', [offline, venv])
       return r.ok ? { ok: true, via: offline, pythonpath: [path.join('test', 'backend', 'otel-semconv-stub')] } : r
     }
-    const created = run('python3', ['-m', 'venv', venv])
-    if (!created.ok) return created
-    const installed = run(path.join(venv, 'bin', 'pip'), [
-      'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', 'wandb==0.30.0'
-    ])
-    return installed.ok
-      ? { ok: true, via: 'pip install wandb==0.30.0' }
-      : { ok: false, reason: `pip install wandb==0.30.0 failed: ${installed.reason}` }
+    return pipInstall(venv, '0.30.0')
   })
+}
+
+/** Elsewhere (GitHub's runners): the release from the configured package index, time-bounded. */
+function pipInstall(venv, version, env = {}) {
+  const created = run('python3', ['-m', 'venv', venv])
+  if (!created.ok) return created
+  const installed = run(path.join(venv, 'bin', 'pip'), [
+    'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', `wandb==${version}`
+  ])
+  return installed.ok
+    ? { ok: true, via: `pip install wandb==${version}`, env }
+    : { ok: false, reason: `pip install wandb==${version} failed: ${installed.reason}` }
 }
 
 /** The older releases the contract tier also runs (test/contract-legacy), and what each needs. */
@@ -83,15 +88,15 @@ export function legacyVenv(version) {
 }
 
 /**
- * wandb 0.17.3 or 0.18.7 from their source tarballs with the team's offline installer; there is no
- * other way to get them here (their wheels need a package index). 0.18.x ships no wandb-core in
- * its sources: it runs the legacy Python service, which the marker's env asks for.
+ * wandb 0.17.3 or 0.18.7: on our machines from their source tarballs with the team's offline
+ * installer, elsewhere from the package index. 0.18.x built from source has no wandb-core: it runs
+ * the legacy Python service, which the marker's env asks for (harmless for a wheel install).
  */
 export function provideWandbLegacy(version) {
   return provide(legacyVenv(version), IMPORTS_LAUNCH, (venv) => {
-    const offline = path.join(SHARED, 'install-wandb-source.sh')
-    if (!existsSync(offline)) return { ok: false, reason: `no offline installer for wandb ${version} (${offline} is missing)` }
     const env = version.startsWith('0.18.') ? { WANDB__REQUIRE_LEGACY_SERVICE: 'true' } : {}
+    const offline = path.join(SHARED, 'install-wandb-source.sh')
+    if (!existsSync(offline)) return pipInstall(venv, version, env)
     const r = run('bash', [offline, version, venv], env)
     return r.ok ? { ok: true, via: offline, env } : r
   })
