@@ -3,6 +3,8 @@
 // summary; the outputs say that nothing ran (state not_launched, timed_out false, no run_id).
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
@@ -21,6 +23,33 @@ function launch(inputs: Record<string, string>, env: Record<string, string> = {}
     env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5', ...env },
     timeoutMs: 90_000
   })
+}
+
+/** The backend behind a proxy that answers 503 to every artifact query (the job's fetch). */
+async function failingArtifacts(): Promise<{ url: string; close: () => Promise<void> }> {
+  const target = new URL(backend.url)
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const text = body.toString()
+      if (/rtifact/.test(text) && !/UseArtifact/.test(text)) {
+        res.writeHead(503, { 'content-length': '0' }).end()
+        return
+      }
+      const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) }
+      const forward = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      })
+      forward.on('error', () => res.writeHead(502).end())
+      forward.end(body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) }
 }
 
 /** What a later step sees when nothing ran, and the summary says the same as the annotation. */
@@ -52,6 +81,17 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
     assertNotLaunched(run, /^Could not connect to the W&B server at http:\/\/127\.0\.0\.1:1 \(connection refused\): check base_url .*\ncould not reach http:\/\/127\.0\.0\.1:1: connection refused$/)
     // not the SDK's verdict after its 20 s wait ("the service process is busy"): the probe's, at once
     assert.ok(!run.stdout.includes('busy'), run.stdout)
+  })
+
+  it('server errors while the job is fetched: said to be the server\'s, never "not found"', async () => {
+    const proxy = await failingArtifacts()
+    try {
+      const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process', base_url: proxy.url })
+      assertNotLaunched(run, new RegExp(`^The W&B server at ${proxy.url} kept answering with server errors( \\(HTTP 503\\))? after retries: this is a problem on the server's side, not in the inputs; re-run the step later .*\nwandb said: Error accessing job`))
+      assert.doesNotMatch(errors(run)[0]!.split('\n')[0]!, /not found/)
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('an unknown job: where it was looked for, and jobs with a close name', async () => {
