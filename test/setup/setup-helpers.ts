@@ -70,6 +70,7 @@ export async function runSetup(
       PYTHONPATH: [COUNT_DIR, ...(options.pythonPath ?? [])].join(path.delimiter),
       COUNT_PYTHON_FILE: countFile,
       FAKE_WANDB_RECORD: recordFile,
+      WANDB_LAUNCH_ACTION_NO_PROBE: '1', // the fake SDK has no server to probe
       ...options.env
     }
   })
