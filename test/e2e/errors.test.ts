@@ -107,6 +107,14 @@ describe('SDK errors', () => {
     assert.match(run.summary, /none: no run was started/)
     assert.match(run.summary, /Job missing:latest was not found in e\/p/)
   })
+  it('kubernetes with no cluster configuration: what is missing and how to give it', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest', resource: 'kubernetes' },
+      env: { FAKE_KUBE_NO_CONFIG: '1' }
+    })
+    assert.equal(run.code, 1)
+    assert.match(errors(run)[0] ?? '', /^The kubernetes runner found no Kubernetes configuration \(kubeconfig or in-cluster service account\): give this runner cluster access before this step .*, or use queue: .*\nwandb said: Service host\/port is not set\.$/)
+  })
   it('no Docker daemon for local-container, the default: said before any docker build; local-process or a queue avoid it', async () => {
     const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' }, env: { FAKE_DOCKER_NO_DAEMON: '1' } })
     assert.equal(run.code, 1)

@@ -42,5 +42,10 @@ class KubernetesSubmittedRun(AbstractRun):
 
 class KubernetesRunner(AbstractRunner):
     async def run(self, launch_project, image_uri):
+        if launch_project.resource == "kubernetes" and os.environ.get("FAKE_KUBE_NO_CONFIG"):
+            # as wandb/sdk/launch/utils.py get_kube_context_and_api_client with no kubeconfig, outside a cluster
+            from kubernetes_asyncio.config import ConfigException
+
+            raise ConfigException("Service host/port is not set.")
         record("remote_run", image=image_uri, resource=launch_project.resource)
         return KubernetesSubmittedRun(f"launch-{launch_project.run_id}", launch_project.behaviour)
