@@ -75,9 +75,22 @@ def classify(exc):
     for name in names:
         if name in RUNNER_CONFIG_ERRORS:
             return "runner_not_configured", {"what": RUNNER_CONFIG_ERRORS[name]}
-    if (status is not None and status >= 500) or is_transient(exc):
+    if (status is not None and status >= 500) or api_trouble(exc):
         return "server_error", {"status": status}
     return "launch_error", {}
+
+
+# The API clients' own errors; other exceptions (a docker build's, say) may mention "network"
+# without the server being at fault, so only these are asked whether they were transient.
+API_ERROR_TYPES = ("CommError", "WandbApiFailedError", "TransportQueryError")
+
+
+def api_trouble(exc):
+    for e in chain(exc):
+        module = type(e).__module__ or ""
+        if (type(e).__name__ in API_ERROR_TYPES or module.startswith(("requests", "urllib3"))) and is_transient(e):
+            return True
+    return False
 
 
 # --- the server probe: connection failures are told within seconds, not after the SDK's 20 s ---
