@@ -129,6 +129,10 @@ describe('synchronous: false', async () => {
     assert.equal(run.outputs.state, 'running')
     assert.ok(run.seconds < 15, `${run.seconds}s: it waited for a job that runs for ever`)
   })
+  it('the summary does not call a running run done: no ✅', () => {
+    assert.match(run.summary, /⏳ running/)
+    assert.doesNotMatch(run.summary, /✅/)
+  })
   it('leaves the job running in the background, in a process group of its own', async () => {
     const job = await waitFor('the job to start', () => jobDump(run.dir, 'async1'))
     assert.ok(alive(job.pid))
