@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+from local_job_runner import stream_job_output
+
 LOCAL_RESOURCES = ("local-process", "local-container")
 # The launcher's own wandb-core (wandb/env.py SERVICE, 0.17.3 to 0.30): never the job's.
 LAUNCHER_ONLY_ENV = ("WANDB_SERVICE",)
@@ -43,6 +45,7 @@ def prepare_sdk(resource):
         return
     keep_key_off_command_lines()
     start_jobs_on_their_own()
+    stream_job_output()
     if resource == "local-process":
         skip_unused_local_process_work()
 
