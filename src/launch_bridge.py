@@ -26,6 +26,7 @@ from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_sig
 from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
+from wandb_core_start import poll_port_file_quickly
 
 
 def launch_resource(request):
@@ -137,6 +138,7 @@ def main():
     if no_docker:
         fail("docker_unavailable", no_docker, detail={})
         return 0
+    poll_port_file_quickly()  # before anything starts wandb-core
 
     try:
         if request.get("queue"):
