@@ -51,7 +51,7 @@ class JobOutput:
         self._clock = clock
         self._pending = b""  # the line being written, at most max_line bytes (after collapsing)
         self._left_out = 0  # bytes of the pending line beyond max_line, dropped
-        self._bar_shown = None  # the bar state last shown before its line ended
+        self._bar_shown = None  # the bar state last shown while its line goes on
         self._bar_at = clock()
         self.lines = 0
         self.bytes = 0
@@ -71,7 +71,7 @@ class JobOutput:
         if end > first:
             lines += body.split(b"\n")
             if b"\r" in body or (len(body) > self._max and max(map(len, lines)) > self._max):
-                lines[1:] = [self._whole(line, 0) for line in lines[1:]]
+                lines[1:] = [self._whole(line) for line in lines[1:]]
         self._emit(lines)
         self._add_to_pending(data[end + 1:])
 
@@ -90,22 +90,27 @@ class JobOutput:
         self._tail.extend(lines[-self._tail.maxlen:])
         self._write(b"\n".join(lines) + b"\n")
 
-    def _whole(self, line, left_out):
+    def _whole(self, line):
         """A complete line as it is shown: its bar's last state, cut to max_line bytes."""
         if b"\r" in line:
             line = last_state(line)
-        if len(line) > self._max:
-            cut = char_boundary(line, self._max)
-            left_out += len(line) - cut
-            line = line[:cut]
-        return line + cut_marker(left_out) if left_out else line
+        if len(line) <= self._max:
+            return line
+        cut = char_boundary(line, self._max)
+        return line[:cut] + cut_marker(len(line) - cut)
 
     def _finish_pending(self, rest):
-        line = self._whole(self._pending + rest, self._left_out)
+        if self._left_out:  # already cut: the rest of the line is left out too
+            line = self._whole(self._pending) + cut_marker(self._left_out + len(rest))
+        else:
+            line = self._whole(self._pending + rest)
         self._pending, self._left_out, self._bar_shown = b"", 0, None
         return line
 
     def _add_to_pending(self, data):
+        if self._left_out:
+            self._left_out += len(data)
+            return
         if not data:
             return
         pending = self._pending + data
@@ -116,11 +121,11 @@ class JobOutput:
             state = last_state(head)
             now = self._clock()
             if state and state != self._bar_shown and now - self._bar_at >= self._bar_seconds:
-                self._emit([self._whole(state, 0)])
+                self._emit([self._whole(state)])
                 self._bar_shown, self._bar_at = state, now
             pending = state + b"\r" + current if state else current
         if len(pending) > self._max:
-            cut = char_boundary(pending, self._max) if b"\r" not in pending else self._max
-            self._left_out += len(pending) - cut
+            cut = char_boundary(pending, self._max)
+            self._left_out = len(pending) - cut
             pending = pending[:cut]
         self._pending = pending

@@ -82,8 +82,11 @@ def _thread_process_runner(run, args, work_dir, env):
         chunk = os.read(process.stdout.fileno(), 4096)
         if not chunk:
             break
-        run._stdout += chunk.decode()
-        print(chunk.decode(), end="")
+        # as the real reader: the whole output kept in one string, each 4 KiB chunk printed as a
+        # line of its own unless it holds a \r
+        text = chunk.decode(errors="replace")
+        run._stdout += text if b"\r" in chunk else text + "\r"
+        print(text, end="" if b"\r" in chunk else "\r")
 
 
 def get_docker_command(image, env_vars, entry_cmd=None, docker_args=None, additional_args=None):
