@@ -6,6 +6,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { assertMixedOutput, printJob } from '../helpers/print-job.js'
 
 let backend: Backend
 before(async () => {
@@ -114,5 +115,14 @@ describe('synchronous: false with the real SDK (ent/proj/slowjob, local-process)
     await waitFor('the job to end', () => (!alive(job.pid) ? true : undefined), 15_000)
     await waitFor('the bridge to leave', () => (!alive(job.ppid) ? true : undefined), 10_000)
     assert.match(readFileSync(log, 'utf8'), /\[harness job slowjob\] WANDB_RUN_ID=contract-async-1 exiting 0/)
+  })
+})
+
+describe('job output with the real SDK', () => {
+  it('reaches the log as the job printed it: every line whole, the long one cut, the bar by its last state', async () => {
+    const run = await launch({ job: 'ent/proj/myjob:latest', entry_point: printJob(REAL_PYTHON, 'mixed') })
+    assert.equal(run.code, 0, run.stdout)
+    const start = run.stdout.indexOf('::group::Launch')
+    assertMixedOutput(run.stdout.slice(start, run.stdout.indexOf('::endgroup::', start)))
   })
 })
