@@ -35,7 +35,9 @@ query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: St
 
 
 def poll_intervals():
-    """First and longest pause between polls; WANDB_LAUNCH_ACTION_POLL_SECONDS="first,max" (tests)."""
+    """First and longest pause between polls; WANDB_LAUNCH_ACTION_POLL_SECONDS="first,max" (tests).
+    Every 5 s: the end of a run is noticed within 5 s, and a long wait costs at most 12 requests
+    a minute (one per poll once the run is known; the claim is read with two)."""
     text = os.environ.get("WANDB_LAUNCH_ACTION_POLL_SECONDS", "")
     try:
         first, longest = (float(x) for x in text.split(","))
@@ -43,7 +45,7 @@ def poll_intervals():
             return first, longest
     except ValueError:
         pass
-    return 2.0, 15.0
+    return 5.0, 5.0
 
 
 class QueueFollow:

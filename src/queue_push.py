@@ -13,7 +13,6 @@ from wandb_api import describe_error, with_retries
 def push(request, public_api, launch_api, sleep):
     """Checks, then launch_add. Returns the QueuedRun. Raises QueueError for the user's mistakes."""
     import wandb.sdk.launch._launch_add as launch_add_module
-    from wandb.sdk.launch import launch_add
 
     launch = dict(request["launch"])
     queue = request["queue"]
@@ -47,26 +46,13 @@ def push(request, public_api, launch_api, sleep):
         return res
 
     launch_add_module.push_to_queue = remembering_push
+    # After its push, launch_add builds a second public Api (Viewer, ServerFeaturesQuery,
+    # GetDefaultEntity: sequential round trips) and checks the job again; it gets ours, which
+    # knows the job exists: it was checked above.
+    launch_add_module.public = _ModuleWithApi(launch_add_module.public, _CheckedJob(public_api, launch.get("job")))
     cancel["phase"] = "push"  # a cancel now waits for the push, then removes the item
     try:
-        return launch_add(
-            job=launch.get("job"),
-            config=config or None,
-            template_variables=template_variables or None,
-            project=launch.get("project"),
-            entity=launch.get("entity"),
-            queue_name=queue_name,
-            resource=launch.get("resource"),
-            entry_point=launch.get("entry_point"),
-            name=launch.get("name"),
-            version=launch.get("version"),
-            docker_image=launch.get("docker_image"),
-            project_queue=queue.get("project_queue"),
-            resource_args=launch.get("resource_args"),
-            run_id=launch.get("run_id"),
-            repository=launch.get("repository"),
-            priority=queue.get("priority"),
-        )
+        return add_to_queue(launch_add_module, launch_api, launch, config, template_variables, queue)
     except Exception as exc:
         if "id" in pushed:
             note = remove_stray_item(public_api, entity, launch, queue_name, project_queue, pushed["id"], sleep)
@@ -74,11 +60,61 @@ def push(request, public_api, launch_api, sleep):
         raise
     finally:
         launch_add_module.push_to_queue = original_push
+        launch_add_module.public = launch_add_module.public.module
+
+
+def add_to_queue(launch_add_module, launch_api, launch, config, template_variables, queue):
+    """launch_add with our LaunchApi (its internal _launch_add, the same on 0.17.3 to 0.30), so the
+    push does not build another API client; the public launch_add where that is missing."""
+    arguments = dict(
+        job=launch.get("job"), config=config or None, template_variables=template_variables or None,
+        project=launch.get("project"), entity=launch.get("entity"), queue_name=queue["name"],
+        resource=launch.get("resource"), entry_point=launch.get("entry_point"), name=launch.get("name"),
+        version=launch.get("version"), docker_image=launch.get("docker_image"),
+        project_queue=queue.get("project_queue"), resource_args=launch.get("resource_args"),
+        run_id=launch.get("run_id"), repository=launch.get("repository"), priority=queue.get("priority"),
+    )
+    internal = getattr(launch_add_module, "_launch_add", None)
+    if internal is None:
+        return launch_add_module.launch_add(**arguments)
+    return internal(launch_api, **arguments)
+
+
+class _ModuleWithApi:
+    """Stands in for `wandb.apis.public` inside _launch_add.py: `Api()` is the given object."""
+
+    def __init__(self, module, api):
+        self.module = module
+        self._api = api
+
+    def __getattr__(self, name):
+        return getattr(self.module, name)
+
+    def Api(self, *args, **kwargs):  # noqa: N802 (mirrors public.Api)
+        return self._api
+
+
+class _CheckedJob:
+    """The bridge's public Api, except that the job checked before the push is not fetched again
+    (`_artifact` on 0.18+, `artifact` on 0.17)."""
+
+    def __init__(self, api, job):
+        self._api = api
+        self._job = job
+
+    def __getattr__(self, name):
+        return getattr(self._api, name)
+
+    def _artifact(self, name, *args, **kwargs):
+        return None if name == self._job else self._api._artifact(name, *args, **kwargs)
+
+    def artifact(self, name, *args, **kwargs):
+        return None if name == self._job else self._api.artifact(name, *args, **kwargs)
 
 
 def remove_stray_item(public_api, entity, launch, queue_name, project_queue, item_id, sleep):
-    queued = public_api.queued_run(entity, launch.get("project") or "", queue_name, item_id, project_queue)
     try:
+        queued = public_api.queued_run(entity, launch.get("project") or "", queue_name, item_id, project_queue)
         with_retries(queued.delete, sleep)
         return f"the queue item {item_id} it had pushed was removed again"
     except Exception as exc:

@@ -65,6 +65,10 @@ describe('queue mode: a run that finishes', async () => {
       queueName: 'q'
     })
   })
+  it('one public API object for the checks, the push and the following; the job checked once, before the push', () => {
+    assert.equal(calls(run, 'public_api').length, 1)
+    assert.deepEqual(calls(run, 'artifact').map((c) => c.name), ['ent/proj/ok:latest'])
+  })
   it('calls launch_add once with the SDK argument names; resource left to the queue', () => {
     const [add, ...more] = calls(run, 'launch_add')
     assert.equal(more.length, 0)
@@ -237,12 +241,12 @@ describe('queue mode: nothing is pushed when', () => {
     assert.deepEqual(calls(run, 'push'), [])
   })
   it('launch_add fails after its push: the item it left is removed', async () => {
-    const run = await enqueue({ job: 'e/p/vanishing:latest', queue: 'q' })
+    const run = await enqueue({ job: 'e/p/ok:latest', queue: 'q' }, { env: { FAKE_WANDB_QUEUED_RUN_ERROR: 'HTTP 400: no such item view' } })
     assert.equal(run.code, 1)
     const [push] = calls(run, 'push')
     assert.ok(push)
     assert.deepEqual(calls(run, 'delete_item').map((c) => c.item), [push.item])
-    assert.match(errors(run)[0] ?? '', /^Unable to fetch job with name e\/p\/vanishing:latest: .*\(the queue item \S+ it had pushed was removed again\)$/)
+    assert.match(errors(run)[0] ?? '', /^HTTP 400: no such item view \(the queue item \S+ it had pushed was removed again\)$/)
   })
 })
 

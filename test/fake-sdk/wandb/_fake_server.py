@@ -39,14 +39,10 @@ def behaviour(job):
     return (job or "ok").split("/")[-1].split(":")[0]
 
 
-_job_checks = {}
 
 
 def job_exists(job):
-    """`missing` never exists; `vanishing` only for the first check (gone by launch_add's own)."""
-    _job_checks[job] = _job_checks.get(job, 0) + 1
-    if behaviour(job) == "vanishing":
-        return _job_checks[job] == 1
+    """`missing` never exists."""
     return behaviour(job) != "missing"
 
 

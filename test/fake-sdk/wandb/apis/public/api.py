@@ -7,9 +7,12 @@ from wandb.errors import CommError
 
 from .service_api import ServiceApi
 
+_failed_once = []
+
 
 class Api:
     def __init__(self, overrides=None, timeout=None, api_key=None):
+        record("public_api")  # each one costs the real SDK Viewer, ServerFeaturesQuery, ... round trips
         self.api_key = api_key or os.environ.get("WANDB_API_KEY")
         self.settings = {"base_url": os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")}
         self._service_api = ServiceApi()
@@ -36,6 +39,9 @@ class Api:
     def queued_run(self, entity, project, queue_name, run_queue_item_id, project_queue=None, priority=None):
         from .jobs import QueuedRun
 
+        if os.environ.get("FAKE_WANDB_QUEUED_RUN_ERROR") and not _failed_once:  # after launch_add's push
+            _failed_once.append(True)
+            raise CommError(os.environ["FAKE_WANDB_QUEUED_RUN_ERROR"])
         return QueuedRun(self._service_api, entity, project, queue_name, run_queue_item_id,
                          project_queue=project_queue, priority=priority)
 

@@ -22,10 +22,6 @@ def launch_add(uri=None, job=None, config=None, template_variables=None, project
                sweep_id=None, author=None, priority=None):
     from wandb.sdk.launch.api import LaunchApi
 
-    record("launch_add", job=job, config=config, template_variables=template_variables, project=project,
-           entity=entity, queue_name=queue_name, resource=resource, entry_point=entry_point, name=name,
-           version=version, docker_image=docker_image, project_queue=project_queue,
-           resource_args=resource_args, run_id=run_id, repository=repository, priority=priority)
     api = LaunchApi()
     return _launch_add(api, job, config, template_variables, project, entity, queue_name, resource,
                        entry_point, name, version, docker_image, project_queue, resource_args,
@@ -35,6 +31,11 @@ def launch_add(uri=None, job=None, config=None, template_variables=None, project
 def _launch_add(api, job, config, template_variables, project, entity, queue_name, resource, entry_point,
                 name, version, docker_image, project_queue, resource_args=None, run_id=None, build=False,
                 repository=None, sweep_id=None, author=None, priority=None):
+    # recorded here: launch_add hands over to _launch_add, as the real one does
+    record("launch_add", job=job, config=config, template_variables=template_variables, project=project,
+           entity=entity, queue_name=queue_name, resource=resource, entry_point=entry_point, name=name,
+           version=version, docker_image=docker_image, project_queue=project_queue,
+           resource_args=resource_args, run_id=run_id, repository=repository, priority=priority)
     launch_spec = construct_launch_spec(None, job, api, name, project, entity, docker_image, resource,
                                         entry_point, version, resource_args, config, run_id, repository, author)
     if queue_name is None:
