@@ -37,7 +37,7 @@ query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: St
 def poll_intervals():
     """First and longest pause between polls; WANDB_LAUNCH_ACTION_POLL_SECONDS="first,max" (tests).
     Every 5 s: the end of a run is noticed within 5 s, and a long wait costs at most 12 requests
-    a minute (one per poll once the run is known; the claim is read with two)."""
+    a minute (one request per poll)."""
     text = os.environ.get("WANDB_LAUNCH_ACTION_POLL_SECONDS", "")
     try:
         first, longest = (float(x) for x in text.split(","))
@@ -64,6 +64,7 @@ class QueueFollow:
         self.run_state = None
         self.reported = None
         self.error_since = None
+        self.look_for_run = False  # the item names its run: the next poll reads the run
         self.first, self.longest = poll_intervals()
 
     def progress(self, stage, message=None):
@@ -100,6 +101,7 @@ def follow(f):
         if f.run is None and f.item_state == "pending" and f.queue_deadline is not None \
                 and now >= f.queue_deadline:
             return no_agent(f)
+        polled = time.monotonic()
         try:
             changed = poll(f)
             f.error_since = None
@@ -115,7 +117,7 @@ def follow(f):
         if f.run_state in RUN_END_STATES:
             return f.result(f.run_state)
         interval = f.first if changed else min(interval * 1.5, f.longest)
-        pause(f, interval)
+        pause(f, interval - (time.monotonic() - polled))  # a poll every interval, not interval + poll
 
 
 def pause(f, seconds):
@@ -141,9 +143,14 @@ def api_trouble(f, exc):
 
 
 def poll(f):
-    """One look at the item (until its run exists) or the run. Returns whether anything changed."""
+    """One request: the item (until its run exists) or the run; once the item names its run, the
+    next poll looks for the run, and the one after at the item again while the run is not there
+    yet. Returns whether anything changed."""
     before = (f.item_state, f.run_state, f.run is not None)
-    if f.run is None:
+    if f.run is None and f.look_for_run:
+        f.look_for_run = False
+        f.try_load_run()
+    elif f.run is None:
         item = fetch_item(f)
         if item is None:
             raise QueueError(f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
@@ -155,7 +162,7 @@ def poll(f):
         elif item.get("associatedRunId"):
             f.run_id = item["associatedRunId"]  # the agent's name for the run (run_id if given)
             f.progress("claimed")
-            f.try_load_run()
+            f.look_for_run = True
     else:
         f.run.load(force=True)
         f.run_state = f.run.state
