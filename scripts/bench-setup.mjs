@@ -1,4 +1,4 @@
-// `npm run bench`: what the SDK setup costs, as medians of repeated runs of the real bundled
+// `npm run bench:setup`: what the SDK setup costs, as medians of repeated runs of the real bundled
 // action (dist/index.js under Node 24) with the fake SDK (test/fake-sdk) and real pip.
 // - warm path: wandb already installed for the interpreter; against the floor, which is
 //   `node -e ''` plus `python3 -c 'import wandb'` (the least any Node action using the SDK costs);
