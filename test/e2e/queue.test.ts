@@ -41,7 +41,7 @@ describe('queue mode: a run that finishes', async () => {
     entry_point: 'python train.py',
     resource_args: '{"kubernetes": {"namespace": "ml"}}',
     config: 'overrides:\n  run_config:\n    lr: 0.1\n    db_password: pa55word-xyz\n'
-  })
+  }, { env: { FAKE_WANDB_AGENT_DELAY: '1' } }) // running for 1 s: the poll after the claim reads the run, and sees it running
 
   it('passes the step', () => assert.equal(run.code, 0, run.stdout))
   it('sets run_id, queue_item_id, run_url, entity, project, state', () => {
