@@ -12,7 +12,7 @@ import time
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
 from run_record import emit_record
-from run_wait import cancel_run, state_of, wait_for_end
+from run_wait import cancel_run, local_job_process, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 
 
@@ -67,9 +67,11 @@ def wait_and_report(run, launch, timeout, api):
     emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
                 settle=settle_for(state, warnings), warnings=warnings,
                 seconds=2.0 if cancel["requested"] else 5.0)
+    proc = local_job_process(run)  # a local run: its exit code says why it failed
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
-         backend_id=None if run.id is None else str(run.id))
+         backend_id=None if run.id is None else str(run.id),
+         exit_code=None if proc is None else proc.returncode)
 
 
 def report_and_leave_running(run, request, resource):

@@ -6,7 +6,7 @@ import { InputError, parseInputs, readRawInputs } from './inputs.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
-import { reportOutcome } from './report.js'
+import { annotation, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
 import { SdkSetup } from './sdk-setup.js'
 import { secretLookingValues } from './values.js'
@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
     // Report.
     const verdict = await reportOutcome(outcome, inputs)
     if (verdict.ok) core.info(verdict.message)
-    else core.setFailed(verdict.message)
+    else core.setFailed(annotation(verdict))
   } catch (error) {
     core.setFailed(error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`)
   }
