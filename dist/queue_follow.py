@@ -171,8 +171,8 @@ def poll(f):
         f.run_state = f.run.state
     if f.run is not None:
         f.progress(f.run_state)
-        if f.run_state == "running":
-            f.heartbeat.maybe_beat(f.run_id, f.run)
+        if f.run_state == "running" and f.heartbeat.due():
+            f.heartbeat.beat(f.run_id, f.run)
     return before != (f.item_state, f.run_state, f.run is not None)
 
 

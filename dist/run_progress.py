@@ -1,7 +1,7 @@
 """Live progress of a run that is not a local process: a heartbeat event at most every
 `progress.interval_seconds` while it runs, with its step and the latest values of the watched
 metrics, read from the run the follower has just loaded (the public API's Run, whose load() already
-brings summaryMetrics: a heartbeat costs no request of its own)."""
+brings summaryMetrics, with _step: a heartbeat costs no request of its own where W&B's summary has it)."""
 
 from __future__ import annotations
 
@@ -28,15 +28,18 @@ class Heartbeat:
             return 0.0
         return max(0.0, self.last + self.interval - self.clock())
 
-    def maybe_beat(self, run_id, run):
-        """Emit a heartbeat for a running run when one is due."""
+    def due(self):
+        """Whether a heartbeat is due now; the first call starts the clock (one interval after the
+        run started running), each true answer restarts it."""
         left = self.seconds_left()
         if left is None or left > 0:
-            return
-        if self.last is None:  # the first one comes one interval after the run started running
-            self.last = self.clock()
-            return
+            return False
+        started = self.last is not None
         self.last = self.clock()
+        return started
+
+    def beat(self, run_id, run):
+        """One heartbeat event from the public API's Run as last loaded."""
         summary = summary_of(run)
         emit("heartbeat", run_id=run_id, step=last_step(summary, run),
              metrics={name: json_safe(metric_value(summary, name)) for name in self.metrics})

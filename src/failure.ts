@@ -12,7 +12,7 @@ export const ANNOTATION_LINE_CHARS = 200
 export const SUMMARY_LINES = 100
 
 export interface Failure {
-  /** Facts in a line each: exit code, the item's error and stage, its files. */
+  /** Facts in a line each: the exit code, a failed item's stage and files. */
   facts: string[]
   /** Where the lines come from ("its output", "output.log of run x"), or undefined without lines. */
   source?: string
@@ -27,8 +27,9 @@ export function describeFailure(outcome: Outcome, inputs: Inputs): Failure | und
   const { result } = outcome
   if (!result || result.cancelled || result.timed_out) return undefined
   const facts: string[] = []
+  // a failed item's message is the verdict already: here where it failed, and the files W&B names
   if (result.item_error) {
-    facts.push(`Queue item error${result.item_error_stage ? ` (stage ${result.item_error_stage})` : ''}: ${result.item_error}`)
+    if (result.item_error_stage) facts.push(`Stage: ${result.item_error_stage}`)
     if (result.item_error_files?.length) facts.push(`Files: ${result.item_error_files.join(', ')}`)
   }
   if (outcome.runLog) {

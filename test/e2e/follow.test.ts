@@ -62,6 +62,26 @@ describe('a queued run: state changes and heartbeats', async () => {
   })
 })
 
+describe('a kubernetes run (direct): state changes, heartbeats through the public API, output.log of a failure', async () => {
+  const ok = await follow(
+    { job: 'ent/proj/ok:latest', resource: 'kubernetes', run_id: 'k8sbeat', progress_interval: '1s', watch_metrics: 'loss' },
+    { env: { FAKE_WANDB_RUN_SECONDS: '2.6' } }
+  )
+  it('passes, with a line per state and heartbeats carrying step and metric', () => {
+    assert.equal(ok.code, 0, ok.stdout)
+    assert.match(ok.stdout, /^\[[\d.]+s\] W&B run k8sbeat is running$/m)
+    assert.match(ok.stdout, /^\[[\d.]+s\] W&B run k8sbeat finished$/m)
+    const beats = heartbeats(ok)
+    assert.ok(beats.length >= 1 && beats.length <= 3, ok.stdout)
+    for (const beat of beats) assert.match(beat, /^step \d+, loss=0\.\d+$/)
+  })
+  const failed = await follow({ job: 'ent/proj/fail:latest', resource: 'kubernetes', run_id: 'k8sfail' })
+  it('a failed one: the annotation holds its output.log tail', () => {
+    assert.equal(failed.code, 1)
+    assert.match(errors(failed)[0] ?? '', /^W&B run k8sfail failed .*\nLast 20 lines of its output\.log:\n[\s\S]*RuntimeError: fake fail job failed/)
+  })
+})
+
 describe('progress_interval 0: state changes only', async () => {
   const run = await follow(
     { job: 'ent/proj/ok:latest', queue: 'q', progress_interval: '0', watch_metrics: 'loss' },
@@ -109,8 +129,8 @@ describe("a failing queue's item: its error, stage and files", async () => {
   it('fails naming the error, the stage and the files', () => {
     assert.equal(run.code, 1)
     assert.match(annotation ?? '', /failed before W&B run fq1 started: fake agent: could not start/)
-    assert.match(annotation ?? '', /\nQueue item error \(stage agent\): fake agent: could not start ent\/proj\/ok:latest\nFiles: \/tmp\/agent-item\.log$/)
-    assert.match(run.summary, /<li>Queue item error \(stage agent\): fake agent/)
+    assert.match(annotation ?? '', /: fake agent: could not start ent\/proj\/ok:latest\nStage: agent\nFiles: \/tmp\/agent-item\.log$/)
+    assert.match(run.summary, /could not start ent\/proj\/ok:latest<\/p>\n<ul><li>Stage: agent<\/li><li>Files: \/tmp\/agent-item\.log<\/li><\/ul>/)
   })
 })
 
@@ -208,7 +228,7 @@ describe('attach to a run launched before', () => {
     const seed = { items: [{ id: 'SXRlbTo5OA==', queue: 'q', state: 'FAILED', error: { message: 'image pull failed', stage: 'run', filePaths: [] } }] }
     const run = await follow({ attach: 'SXRlbTo5OA==', queue: 'q' }, { seed })
     assert.equal(run.code, 1)
-    assert.match(errors(run)[0] ?? '', /image pull failed\nQueue item error \(stage run\): image pull failed$/)
+    assert.match(errors(run)[0] ?? '', /: image pull failed\nStage: run$/)
   })
 })
 
