@@ -172,7 +172,7 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
     ...(inputs.attach
-      ? ([['Attached to', 'a run launched before (attach)']] as [string, string][])
+      ? ([['Attached to', `<code>${escapeHtml(inputs.attach.kind === 'run' ? `${inputs.attach.entity}/${inputs.attach.project}/${inputs.attach.runId}` : `queue item ${inputs.attach.itemId}`)}</code>`]] as [string, string][])
       : ([[inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`]] as [string, string][])),
     ...(inputs.queue
       ? ([

@@ -178,7 +178,7 @@ describe('attach to a run launched before', () => {
     assert.equal(run.outputs.run_id, 'done1')
     assert.equal(run.outputs.run_url, 'https://wandb.ai/ent/proj/runs/done1')
     assert.equal(calls(run, 'launch_add').length + calls(run, 'launch').length, 0)
-    assert.match(run.summary, /Attached to/)
+    assert.match(run.summary, /<th>Attached to<\/th><td><code>ent\/proj\/done1<\/code>/)
   })
   it('a failed one fails with its state and its output.log tail', async () => {
     const run = await follow({ attach: 'ent/proj/bad1' }, { seed: seededRun('bad1', 'failed') })
