@@ -23,6 +23,8 @@ def output_tail(run, lines=TAIL_LINES, seconds=DOWNLOAD_SECONDS):
     try:
         log = run.file("output.log")
         size = getattr(log, "size", None)
+    except IndexError:  # Run.file() is Files(names)[0]: the run has no such file
+        return [], "W&B has no output.log for the run"
     except Exception as exc:
         return [], f"the run has no output.log ({describe_error(exc)})"
     if size is not None and int(size) > MAX_LOG_BYTES:

@@ -142,7 +142,7 @@ describe("a failing queue's item: its error, stage and files", async () => {
 })
 
 for (const [how, expected] of [
-  ['missing', /No output\.log lines: the run has no output\.log/],
+  ['missing', /No output\.log lines: W(&|&#38;)B has no output\.log for the run/],
   ['huge', /No output\.log lines: its output\.log is 300 MB, too large to fetch here/]
 ] as const) {
   describe(`a failed run whose output.log is ${how}`, async () => {
