@@ -23,10 +23,12 @@ def output_tail(run, lines=TAIL_LINES, seconds=DOWNLOAD_SECONDS):
     try:
         log = run.file("output.log")
         size = getattr(log, "size", None)
-    except IndexError:  # Run.file() is Files(names)[0]: the run has no such file
-        return [], "W&B has no output.log for the run"
     except Exception as exc:
-        return [], f"the run has no output.log ({describe_error(exc)})"
+        # Run.file() is Files(names)[0]: IndexError when the run has no such file (wrapped in a
+        # CommError by normalize_exceptions on 0.2x)
+        if isinstance(exc, IndexError) or "list index out of range" in str(exc):
+            return [], "W&B has no output.log for the run"
+        return [], f"reading its output.log failed: {describe_error(exc)}"
     if size is not None and int(size) > MAX_LOG_BYTES:
         return [], f"its output.log is {int(size) / 1024 / 1024:.0f} MB, too large to fetch here: read it on the run's page"
     folder = tempfile.mkdtemp(prefix="wandb-launch-log-")
