@@ -10,7 +10,8 @@ Protocol, so that nothing is ever read back from log text:
   cancelled through the SDK and, for local runs, the job's process group is terminated.
   Queue mode (queue_mode.py): a waiting queue item is removed, a started run is stopped.
 The API key arrives in the environment (WANDB_API_KEY), never in the request.
-This file reads the request, checks the SDK, and hands over to direct_launch.py or queue_mode.py.
+This file reads the request, checks the SDK, and hands over to direct_launch.py, queue_mode.py or
+attach.py (follow a run launched before).
 """
 
 from __future__ import annotations
@@ -141,7 +142,12 @@ def main():
     poll_port_file_quickly()  # before anything starts wandb-core
 
     try:
-        if request.get("queue"):
+        if request.get("attach"):
+            import attach
+
+            gc.enable()
+            attach.follow_attached(request)
+        elif request.get("queue"):
             import queue_mode
 
             gc.enable()  # the heavy imports are done; following a queue item can take hours

@@ -22,8 +22,9 @@ def state_of(status):
     return str(getattr(status, "state", status))
 
 
-async def wait_for_end(run, deadline):
-    """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout."""
+async def wait_for_end(run, deadline, watch=None):
+    """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout.
+    A remote run's watch (remote_watch.py) sees each state and may shorten a pause for a heartbeat."""
     local = hasattr(run, "_terminate_flag")
     interval, max_interval = (0.02, 0.05) if local else (1.0, 10.0)  # a local poll is one waitpid()
     woken = asyncio.Event()
@@ -39,9 +40,14 @@ async def wait_for_end(run, deadline):
             cancel["requested"], cancel["reason"] = True, "timeout"
             return await cancel_run(run)
         state = state_of(await run.get_status())
+        if watch is not None:
+            watch.seen(state)
         if state in TERMINAL_STATES:
             return state, None
         pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
+        beat = watch.seconds_left() if watch is not None and state == "running" else None
+        if beat is not None:
+            pause = min(pause, max(beat, 0.05))
         try:
             await asyncio.wait_for(woken.wait(), pause)
         except asyncio.TimeoutError:

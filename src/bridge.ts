@@ -45,6 +45,20 @@ export interface ProgressEvent {
   run_state: string | null
   message: string | null
 }
+/** A running remote run, at most every progress_interval: its step and the watched metrics. */
+export interface HeartbeatEvent {
+  event: 'heartbeat'
+  run_id: string | null
+  step: number | null
+  metrics: Record<string, string | number | boolean | null>
+}
+/** After a run that failed on W&B: the last lines of its output.log, or why there are none. */
+export interface RunLogEvent {
+  event: 'run_log'
+  run_id: string | null
+  lines: string[]
+  note: string | null
+}
 export interface ResultEvent {
   event: 'result'
   state: string | null
@@ -53,12 +67,17 @@ export interface ResultEvent {
   submitted: boolean
   cancel_error: string | null
   backend_id?: string | null
+  /** A local run: its process's exit code. */
+  exit_code?: number | null
   // queue mode only
   queue_item_id?: string
   run_id?: string | null
   item_state?: string | null
   /** The failed queue item's error message. */
   item_error?: string | null
+  /** Where the failed item's error arose (agent, build, ...), and the files W&B names with it. */
+  item_error_stage?: string | null
+  item_error_files?: string[]
   /** An agent started the run (it was seen on W&B). */
   run_started?: boolean
   /** No agent picked the item up within queue_timeout. */
@@ -109,6 +128,8 @@ export type BridgeEvent =
   | QueuedEvent
   | ProgressEvent
   | RunRecordEvent
+  | HeartbeatEvent
+  | RunLogEvent
   | ResultEvent
   | ErrorEvent
 

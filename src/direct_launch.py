@@ -11,8 +11,9 @@ import time
 
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
+from remote_watch import RemoteWatch
 from run_record import emit_record
-from run_wait import cancel_run, state_of, wait_for_end
+from run_wait import cancel_run, local_job_process, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 
 
@@ -39,7 +40,8 @@ def launch_and_follow(request):
     emit_submitted(run, launch, started)
     gc.enable()
     if request.get("synchronous", True):
-        wait_and_report(run, launch, request.get("timeout_seconds"), api)
+        watch = None if resource in LOCAL_RESOURCES else remote_watch(launch, request.get("progress"))
+        wait_and_report(run, launch, request.get("timeout_seconds"), api, watch)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -55,9 +57,9 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, timeout, api):
+def wait_and_report(run, launch, timeout, api, watch=None):
     deadline = None if timeout is None else time.monotonic() + float(timeout)
-    state, cancel_error = asyncio.run(wait_for_end(run, deadline))
+    state, cancel_error = asyncio.run(wait_for_end(run, deadline, watch))
     cancel["wake"] = None
     finish_output(run)
     run_id, entity, project = run_target(launch)
@@ -67,9 +69,13 @@ def wait_and_report(run, launch, timeout, api):
     emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
                 settle=settle_for(state, warnings), warnings=warnings,
                 seconds=2.0 if cancel["requested"] else 5.0)
+    if watch is not None and cancel["reason"] is None:
+        watch.ended(state)
+    proc = local_job_process(run)  # a local run: its exit code says why it failed
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
-         backend_id=None if run.id is None else str(run.id))
+         backend_id=None if run.id is None else str(run.id),
+         exit_code=None if proc is None else proc.returncode)
 
 
 def report_and_leave_running(run, request, resource):
@@ -82,6 +88,12 @@ def report_and_leave_running(run, request, resource):
         # Signals from here on belong to the job's own lifetime, not to the finished action.
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def remote_watch(launch, progress):
+    """A run on kubernetes, sagemaker or vertex: followed on W&B as well (remote_watch.py)."""
+    run_id, entity, project = run_target(launch)
+    return RemoteWatch(entity, project, run_id, progress)
 
 
 def run_target(launch):

@@ -18,6 +18,22 @@ import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-
 export const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 } as const
 export type Priority = keyof typeof PRIORITIES
 
+/** Inputs that launch a run, so they are errors when attach follows one launched before (resource
+ *  too: its default is filled in by the schema, so parseInputs checks the raw text). */
+const LAUNCH_ONLY = [
+  'job',
+  'docker_image',
+  'entry_point',
+  'version',
+  'name',
+  'resource_args',
+  'config',
+  'run_id',
+  'repository',
+  'priority',
+  'template_variables'
+] as const
+
 /** Inputs that only mean something with a queue. */
 const QUEUE_ONLY = ['priority', 'template_variables', 'project_queue', 'queue_timeout'] as const
 
@@ -47,6 +63,10 @@ export const INPUT_NAMES = [
   'template_variables',
   'project_queue',
   'queue_timeout',
+  // following a run (src/launch.ts, src/run_progress.py, src/attach.py)
+  'progress_interval',
+  'watch_metrics',
+  'attach',
   // SDK setup (src/sdk-setup.ts)
   'wandb_version',
   'extra_packages'
@@ -80,6 +100,12 @@ export interface Inputs {
   timeoutSeconds?: number
   /** Queue mode: push to this queue instead of running the job here. */
   queue?: QueueInputs
+  /** Seconds between progress lines while a remote run runs; 0: none. */
+  progressSeconds: number
+  /** Summary keys the progress lines show. */
+  watchMetrics: string[]
+  /** Follow this run (launched before) instead of launching one. */
+  attach?: AttachTarget
   /** SDK setup (src/sdk-setup.ts): which wandb, and what else to install with it. */
   wandbVersion: WandbVersion
   extraPackages: string[]
@@ -94,6 +120,11 @@ export interface QueueInputs {
   /** How long an agent may take to pick the item up. */
   timeoutSeconds?: number
 }
+
+/** A run by its path, or (with queue) a queue item whose run is looked up in entity/project. */
+export type AttachTarget =
+  | { kind: 'run'; entity: string; project: string; runId: string }
+  | { kind: 'queue_item'; itemId: string }
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
@@ -189,11 +220,15 @@ function schema(workspace: string) {
       template_variables: mapping.transform((v, ctx) => (v === undefined ? undefined : templateValues(v, ctx))),
       project_queue: noSpaces('a project name'),
       queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
+      progress_interval: z.string().transform(parsed((v) => (/^0+(\.0*)?[smh]?$/i.test(v.trim()) ? 0 : parseDuration(v || '60s')))),
+      watch_metrics: z.string().transform((v) => v.split(/[,\n]/).map((m) => m.trim()).filter(Boolean)),
+      attach: noSpaces('a run path entity/project/run_id, or with queue a queue item ID'),
       wandb_version: z.string().transform(parsed(parseWandbVersion)),
       extra_packages: z.string().transform(parsed(parseExtraPackages))
     })
     .superRefine((v, ctx) => {
-      if (Boolean(v.job) === Boolean(v.docker_image)) {
+      if (v.attach) checkAttach(v, ctx)
+      else if (Boolean(v.job) === Boolean(v.docker_image)) {
         ctx.addIssue({
           code: 'custom',
           path: ['job'],
@@ -214,7 +249,7 @@ function schema(workspace: string) {
           ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' })
         }
       }
-      if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue) {
+      if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue && !v.attach) {
         ctx.addIssue({
           code: 'custom',
           path: ['queue_timeout'],
@@ -229,6 +264,44 @@ function schema(workspace: string) {
         })
       }
     }, { when: () => true }) // also when a field failed: every problem is reported at once
+}
+
+const LAUNCHES = 'launches a run, but attach follows one launched before: remove it (or attach)'
+
+type Parsed = Record<string, unknown> & { attach?: string; queue?: string; project?: string; synchronous?: boolean }
+
+/** attach follows a run launched before: nothing may say how to launch one. */
+function checkAttach(v: Parsed, ctx: z.RefinementCtx): void {
+  for (const name of LAUNCH_ONLY) {
+    if (v[name] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [name], message: LAUNCHES })
+    }
+  }
+  if (v.synchronous === false) {
+    ctx.addIssue({ code: 'custom', path: ['synchronous'], message: 'attach always waits for the run: remove synchronous: false (or attach)' })
+  }
+  if (v.queue) {
+    if (!v.project) {
+      ctx.addIssue({ code: 'custom', path: ['project'], message: "is required with attach and queue: the project the item's run goes to" })
+    }
+  } else if (typeof v.attach === 'string' && !attachedRun(v.attach)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attach'],
+      message: `must be a run path entity/project/run_id (for example the entity, project and run_id outputs joined by /), got "${v.attach}"; a queue item ID needs queue as well`
+    })
+  }
+}
+
+function attachedRun(text: string): AttachTarget | undefined {
+  const parts = text.split('/')
+  if (parts.length !== 3 || parts.some((p) => !p)) return undefined
+  try {
+    checkRunId(parts[2] as string)
+  } catch {
+    return undefined
+  }
+  return { kind: 'run', entity: parts[0] as string, project: parts[1] as string, runId: parts[2] as string }
 }
 
 /** Template variable values: strings and numbers (booleans are passed as they are). */
@@ -254,12 +327,15 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     base_url: raw.base_url.trim() || env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL
   }
   const result = schema(env.GITHUB_WORKSPACE || process.cwd()).safeParse(withEnvDefaults)
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues.map((issue) => `${String(issue.path[0] ?? 'inputs')}: ${issue.message}`)
-    )
-  }
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'inputs')}: ${issue.message}`)
+  if (raw.attach.trim() && raw.resource.trim()) problems.push(`resource: ${LAUNCHES}`)
+  if (!result.success || problems.length) throw new InputError(problems)
   const v = result.data
+  const attach: AttachTarget | undefined = !v.attach
+    ? undefined
+    : v.queue
+      ? { kind: 'queue_item', itemId: v.attach }
+      : attachedRun(v.attach)
   return {
     job: v.job,
     dockerImage: v.docker_image,
@@ -273,8 +349,8 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     entity: v.entity,
     config: v.config,
     synchronous: v.synchronous,
-    runId: v.run_id ?? generateRunId(),
-    runIdGenerated: v.run_id === undefined,
+    runId: attach?.kind === 'run' ? attach.runId : v.run_id ?? generateRunId(),
+    runIdGenerated: v.run_id === undefined && !attach,
     repository: v.repository,
     apiKey: v.api_key as string,
     apiKeyFrom: raw.api_key.trim() ? 'the api_key input' : 'WANDB_API_KEY',
@@ -290,6 +366,9 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
           timeoutSeconds: v.queue_timeout
         }
       : undefined,
+    progressSeconds: v.progress_interval,
+    watchMetrics: v.watch_metrics,
+    attach,
     wandbVersion: v.wandb_version,
     extraPackages: v.extra_packages
   }

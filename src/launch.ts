@@ -2,7 +2,7 @@
 // they are known, so a later step has the run ID even when this one then fails.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
-import { Bridge, type ProgressEvent, type SdkEvent } from './bridge.js'
+import { Bridge, type HeartbeatEvent, type ProgressEvent, type SdkEvent } from './bridge.js'
 import { SDK_MESSAGE_LINES } from './failure-messages.js'
 import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
@@ -17,7 +17,8 @@ export interface CancelHandle {
   bridge?: Bridge
 }
 
-const TAIL_LINES = 20
+/** Lines of output kept: the failure report shows up to this many (src/failure.ts). */
+export const TAIL_LINES = 100
 
 /**
  * Called once the bridge has said which SDK it runs (or has ended without saying), before the
@@ -36,7 +37,6 @@ export async function launchAndFollow(
   const started = Date.now()
   const outcome: Outcome = { exitCode: null, logTail: [], seconds: 0 }
   const app = appUrl(inputs.baseUrl, env.WANDB_APP_URL)
-  const what = inputs.job ?? inputs.dockerImage
   // The SDK's and the job's output is not ours: workflow commands in it are not obeyed.
   const stopToken = randomUUID()
   const debugLines: string[] = [] // printed once workflow commands are obeyed again
@@ -57,11 +57,7 @@ export async function launchAndFollow(
     if (logOpen) return
     logOpen = true
     onSdk?.(outcome.sdk)
-    core.startGroup(
-      inputs.queue
-        ? `Queue ${what} on ${inputs.queue.name} (run ${inputs.runId})`
-        : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
-    )
+    core.startGroup(groupTitle(inputs))
     process.stdout.write(`::stop-commands::${stopToken}\n`)
     for (const line of early.splice(0)) process.stdout.write(`${line}\n`)
   }
@@ -114,8 +110,15 @@ export async function launchAndFollow(
           case 'run_record':
             outcome.record = event
             break
+          case 'heartbeat':
+            process.stdout.write(`${heartbeatLine(event, outcome, (Date.now() - started) / 1000)}\n`)
+            break
+          case 'run_log':
+            outcome.runLog = event
+            break
           case 'result':
             outcome.result = event
+            if (event.submitted && request.detached_log) outcome.logFile = request.detached_log
             break
           case 'error':
             outcome.error = event
@@ -144,6 +147,22 @@ export async function launchAndFollow(
     outcome.seconds = (Date.now() - started) / 1000
   }
   return outcome
+}
+
+function groupTitle(inputs: Inputs): string {
+  const what = inputs.job ?? inputs.dockerImage
+  const { attach, queue } = inputs
+  if (attach?.kind === 'run') return `Follow W&B run ${attach.entity}/${attach.project}/${attach.runId}`
+  if (attach) return `Follow queue item ${attach.itemId} on ${queue?.name}`
+  return queue ? `Queue ${what} on ${queue.name} (run ${inputs.runId})` : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
+}
+
+/** A running run's heartbeat: its step and the watched metrics' latest values. */
+export function heartbeatLine(event: HeartbeatEvent, outcome: Outcome, seconds: number): string {
+  const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`
+  const values = Object.entries(event.metrics).map(([name, value]) => `${name}=${value ?? '(not logged yet)'}`)
+  const step = event.step === null ? 'no step logged yet' : `step ${event.step}`
+  return `[${formatDuration(seconds)}] ${run} is running: ${[step, ...values].join(', ')}`
 }
 
 /** One log line per change while a queued run is followed. */

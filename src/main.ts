@@ -7,7 +7,7 @@ import { placeWithJob } from './job-home.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
-import { reportNotLaunched, reportOutcome } from './report.js'
+import { annotation, reportNotLaunched, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
 import { SdkSetup } from './sdk-setup.js'
 import { secretLookingValues } from './values.js'
@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
     // Report.
     const verdict = await reportOutcome(outcome, inputs)
     if (verdict.ok) core.info(verdict.message)
-    else core.setFailed(verdict.message)
+    else core.setFailed(annotation(verdict))
   } catch (error) {
     const message = error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`
     await reportNotLaunched(message, inputs)

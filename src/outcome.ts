@@ -1,6 +1,6 @@
 // What one launch came to, as the bridge reported it: collected by src/launch.ts, judged and
 // summarised by src/report.ts, and read by src/sdk-setup.ts to tell an SDK that would not do.
-import type { ErrorEvent, ResultEvent, RunRecordEvent, SdkEvent } from './bridge.js'
+import type { ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './bridge.js'
 
 export interface Submitted {
   runId: string
@@ -25,8 +25,13 @@ export interface Outcome {
   /** The run as W&B recorded it once it ended (synchronous runs). */
   record?: RunRecordEvent
   error?: ErrorEvent
+  /** A run that failed on W&B: the end of its output.log. */
+  runLog?: RunLogEvent
+  /** synchronous false, local: where the job's output goes while it runs on. */
+  logFile?: string
   exitCode: number | null
-  /** The last lines the bridge printed, for a bridge that died without reporting. */
+  /** The last lines the bridge printed (the SDK's and a local job's output): why a local run
+   *  failed, or a bridge that died without reporting. */
   logTail: string[]
   seconds: number
 }

@@ -13,7 +13,8 @@ export const OUTPUT_NAMES = [
   'backend_id',
   'timed_out',
   'queue_item_id',
-  'wandb_version'
+  'wandb_version',
+  'log_file'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 

@@ -10,12 +10,14 @@ import time
 from bridge_events import cancel, emit
 from queue_checks import QueueError
 from queue_stop import RUN_END_STATES, no_agent, stop
+from run_progress import Heartbeat
 from wandb_api import describe_error, graphql, is_not_found, is_transient
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network).
 MAX_ERROR_STREAK_SECONDS = 600.0
 
-# QueuedRun._get_item's query (GetRunQueueItem), plus the item's error: the SDK has no accessor for it.
+# QueuedRun._get_item's query (GetRunQueueItem), plus the item's error (what failed, at which stage,
+# with which files): the SDK has no accessor for it.
 ITEM_QUERY = """
 query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
     project(name: $projectName, entityName: $entityName) {
@@ -26,6 +28,8 @@ query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: St
                 associatedRunId
                 error {
                     message
+                    stage
+                    filePaths
                 }
             }
         }
@@ -51,7 +55,7 @@ def poll_intervals():
 class QueueFollow:
     """What is known of a pushed item and its run while following them."""
 
-    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline):
+    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress=None):
         self.public_api = public_api
         self.launch_api = launch_api
         self.queued = queued
@@ -60,6 +64,8 @@ class QueueFollow:
         self.queue_deadline = queue_deadline
         self.item_state = "pending"
         self.item_error = None
+        self.item_error_detail = None  # {stage, file_paths} of a failed item
+        self.heartbeat = Heartbeat(progress)
         self.run = None
         self.run_state = None
         self.reported = None
@@ -77,7 +83,9 @@ class QueueFollow:
 
     def result(self, state, **fields):
         return {"state": state, "run_id": self.run_id, "item_state": self.item_state,
-                "item_error": self.item_error, "run_started": self.run is not None, **fields}
+                "item_error": self.item_error, "item_error_stage": (self.item_error_detail or {}).get("stage"),
+                "item_error_files": (self.item_error_detail or {}).get("file_paths") or [],
+                "run_started": self.run is not None, **fields}
 
     def try_load_run(self):
         try:
@@ -121,7 +129,8 @@ def follow(f):
 
 
 def pause(f, seconds):
-    end = time.monotonic() + seconds
+    beat = f.heartbeat.seconds_left() if f.run is not None and f.run_state == "running" else None
+    end = time.monotonic() + (seconds if beat is None else min(seconds, max(beat, 0.05)))
     for limit in (f.deadline, f.queue_deadline if f.run is None else None):
         if limit is not None:
             end = min(end, limit)
@@ -157,7 +166,10 @@ def poll(f):
                              "by someone else before its run started.")
         f.item_state = str(item.get("state") or "").lower() or "pending"
         if f.item_state == "failed":
-            f.item_error = ((item.get("error") or {}).get("message")) or None
+            error = item.get("error") or {}
+            f.item_error = error.get("message") or None
+            f.item_error_detail = {"stage": error.get("stage") or None,
+                                   "file_paths": [str(p) for p in error.get("filePaths") or []]}
             f.progress("item_failed", message=f.item_error)
         elif item.get("associatedRunId"):
             f.run_id = item["associatedRunId"]  # the agent's name for the run (run_id if given)
@@ -168,6 +180,8 @@ def poll(f):
         f.run_state = f.run.state
     if f.run is not None:
         f.progress(f.run_state)
+        if f.run_state == "running" and f.heartbeat.due():
+            f.heartbeat.beat(f.run_id, f.run)
     return before != (f.item_state, f.run_state, f.run is not None)
 
 

@@ -25,6 +25,7 @@ from bridge_events import cancel, emit
 from queue_follow import QueueFollow, follow
 from queue_push import push
 from queue_stop import stop
+from run_logs import report_run_log
 from run_record import emit_record
 from sdk_patches import make_api
 from wandb_api import describe_error, with_retries
@@ -52,6 +53,7 @@ def enqueue_and_follow(request):
         public_api, launch_api, queued, run_id,
         deadline=None if timeout is None else started + float(timeout),
         queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
+        progress=request.get("progress"),
     )
     if cancel["requested"]:  # the signal came during the push: take the item back
         emit("result", **{**base, **stop(following, cancel["reason"] or "cancelled")})
@@ -60,11 +62,18 @@ def enqueue_and_follow(request):
         emit("result", **{**base, **first_state(queued, run_id)})
         return
     following.progress("queued")
-    outcome = follow(following)
-    if following.run is not None:  # the run W&B recorded: its summary and last step
-        emit_record(queued.entity, queued.project, following.run_id, api=public_api,
+    finish(following, base, follow(following), public_api)
+
+
+def finish(following, base, ended, public_api):
+    """The result, after the run as W&B recorded it (its summary and last step) and, when its own
+    run failed, the end of its output.log."""
+    if following.run is not None:
+        emit_record(following.queued.entity, following.queued.project, following.run_id, api=public_api,
                     seconds=2.0 if cancel["requested"] else 5.0)
-    emit("result", **{**base, **outcome})
+    if not (ended.get("cancelled") or ended.get("timed_out")):
+        report_run_log(following.run, following.run_id, ended.get("state"))
+    emit("result", **{**base, **ended})
 
 
 def first_state(queued, run_id):

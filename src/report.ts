@@ -2,6 +2,7 @@
 // its caller: an output or a summary that cannot be written is a warning, never a crash.
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
+import { annotationLines, describeFailure, type Failure } from './failure.js'
 import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
 import { explainError } from './failure-messages.js'
@@ -22,6 +23,13 @@ export interface Verdict {
   ok: boolean
   /** One line for the log and the summary. */
   message: string
+  /** Why it failed, when more is known than the message says (src/failure.ts). */
+  failure?: Failure
+}
+
+/** The annotation of a failed step: the verdict, then a few short lines of why. */
+export function annotation(v: Verdict): string {
+  return [v.message, ...(v.failure ? annotationLines(v.failure) : [])].join('\n')
 }
 
 export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
@@ -42,7 +50,8 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   }
   if (error) return { ok: false, message: explainError(error, inputs) }
   if (!result) {
-    const tail = outcome.logTail.length ? `; its last output:\n${outcome.logTail.join('\n')}` : ''
+    const last = outcome.logTail.slice(-20)
+    const tail = last.length ? `; its last output:\n${last.join('\n')}` : ''
     return { ok: false, message: `The launch bridge exited with code ${outcome.exitCode} before reporting a result${tail}` }
   }
   const run = submitted ? `W&B run ${submitted.runId}` : 'The W&B run'
@@ -122,6 +131,14 @@ export function stateOutput(outcome: Outcome): string {
 
 export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Verdict> {
   const v = verdict(outcome, inputs)
+  if (!v.ok) v.failure = describeFailure(outcome, inputs)
+  if (outcome.logFile) {
+    setOutputs({ log_file: outcome.logFile })
+    core.info(`The job's output goes to ${outcome.logFile} (output log_file) while it runs on.`)
+    core.warning(
+      `The local run goes on after this step, but only as long as this GitHub job: the runner ends it with the job. To wait for it, set synchronous: true, or run it on a queue (queue) and follow it from a later job with attach.`
+    )
+  }
   // Set on every path, so that a later step can always tell what happened.
   setOutputs({ state: stateOutput(outcome), timed_out: String(outcome.result?.timed_out ?? false) })
   // A local run's PID may only be known once the job has started.
@@ -183,17 +200,22 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
     ['State', `${icon(v, outcome.result?.state)} ${escapeHtml(state)}`],
     ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
-    [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
+    ...(inputs.attach
+      ? ([['Attached to', `<code>${escapeHtml(inputs.attach.kind === 'run' ? `${inputs.attach.entity}/${inputs.attach.project}/${inputs.attach.runId}` : `queue item ${inputs.attach.itemId}`)}</code>`]] as [string, string][])
+      : ([[inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`]] as [string, string][])),
     ...(inputs.queue
       ? ([
           ['Queue', escapeHtml(inputs.queue.projectQueue ? `${inputs.queue.projectQueue}/${inputs.queue.name}` : inputs.queue.name)],
           ['Queue item', escapeHtml(outcome.queued?.itemId ?? 'not queued')]
         ] as [string, string][])
-      : ([['Resource', escapeHtml(inputs.resource)]] as [string, string][])),
+      : inputs.attach
+        ? []
+        : ([['Resource', escapeHtml(inputs.resource)]] as [string, string][])),
     ['Duration', formatDuration(outcome.seconds)]
   ]
+  if (outcome.logFile) rows.push(['Log file', `<code>${escapeHtml(outcome.logFile)}</code>`])
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
-  await writeTable(rows, v.message)
+  await writeTable(rows, v.message, v.failure ? failureHtml(v.failure) : '')
 }
 
 /** What was asked for: the job or image, where, and on what. */
@@ -205,14 +227,26 @@ function whatRows(inputs: Inputs): [string, string][] {
   ]
 }
 
-async function writeTable(rows: [string, string][], message: string): Promise<void> {
+async function writeTable(rows: [string, string][], message: string, more = ''): Promise<void> {
   const commit = await triggeringCommit()
   if (commit) rows.push(['Commit', escapeHtml(commit)])
   await core.summary
     .addHeading('W&amp;B Launch', 3)
     .addTable(rows.map(([k, value]) => [{ data: k, header: true }, value]))
     .addRaw(`<p>${escapeHtml(message).replaceAll('\n', '<br>')}</p>`, true)
+    .addRaw(more, true)
     .write()
+}
+
+/** Why it failed: the facts, then the last lines in a collapsed block. */
+function failureHtml(failure: Failure): string {
+  const facts = failure.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')
+  const note = failure.note ? `<li>No output.log lines: ${escapeHtml(failure.note)}</li>` : ''
+  const list = facts || note ? `<ul>${facts}${note}</ul>` : ''
+  const lines = failure.lines.length
+    ? `<details><summary>Last ${failure.lines.length} lines of ${escapeHtml(failure.source ?? 'the output')}</summary>\n\n<pre>${failure.lines.map(escapeHtml).join('\n')}</pre>\n\n</details>`
+    : ''
+  return list + lines
 }
 
 async function triggeringCommit(): Promise<string | undefined> {

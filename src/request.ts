@@ -29,12 +29,26 @@ export interface QueueArguments {
   timeout_seconds?: number
 }
 
+/** How a followed run is reported while it runs (src/run_progress.py). */
+export interface ProgressArguments {
+  /** Seconds between heartbeats of a running remote run; 0: none. */
+  interval_seconds: number
+  /** Summary keys the heartbeats carry. */
+  metrics: string[]
+}
+
+/** Follow a run launched before (src/attach.py): by its path, or by its queue item. */
+export type AttachArguments = { run_path: string } | { queue_item_id: string }
+
 export interface BridgeRequest {
   launch: LaunchArguments
   queue?: QueueArguments
   /** The bridge always launches asynchronously in the SDK and does the waiting itself. */
   synchronous: boolean
   timeout_seconds?: number
+  progress: ProgressArguments
+  /** Instead of launching: follow this run (launch then holds only entity, project and run_id). */
+  attach?: AttachArguments
   /** Asynchronous local runs outlive the action: the job's output is appended here. */
   detached_log?: string
   /** SDK setup (src/sdk-setup.ts): a PEP 440 specifier wandb.__version__ must meet, checked
@@ -48,6 +62,22 @@ export interface BridgeRequest {
 
 export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {
   const queue = inputs.queue
+  const progress = { interval_seconds: inputs.progressSeconds, metrics: inputs.watchMetrics }
+  if (inputs.attach) {
+    const target = inputs.attach
+    return withoutUndefined({
+      launch: withoutUndefined({ run_id: inputs.runId, entity: inputs.entity, project: inputs.project }),
+      queue: queue
+        ? withoutUndefined({ name: queue.name, project_queue: queue.projectQueue, timeout_seconds: queue.timeoutSeconds })
+        : undefined,
+      attach: target.kind === 'run'
+        ? { run_path: `${target.entity}/${target.project}/${target.runId}` }
+        : { queue_item_id: target.itemId },
+      synchronous: true,
+      timeout_seconds: inputs.timeoutSeconds,
+      progress
+    })
+  }
   const launch: LaunchArguments = {
     job: inputs.job,
     entry_point: inputs.entryPoint,
@@ -76,6 +106,7 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
       : undefined,
     synchronous: inputs.synchronous,
     timeout_seconds: inputs.timeoutSeconds,
+    progress,
     // nothing runs here in queue mode, so nothing outlives the action
     detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
   })

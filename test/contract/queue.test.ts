@@ -114,7 +114,8 @@ describe('queue mode with the real SDK', { concurrency: 2 }, () => {
       const run = await enqueue({ ...inputs, run_id: runId })
       assert.equal(run.code, 1, run.stdout)
       assert.equal(run.outputs.state, state)
-      assert.deepEqual(errors(run), [`W&B run ${runId} ${state} (${backend.url}/ent/proj/runs/${runId}).`])
+      // the verdict, then (issue 13) why: this simulated run logged no output.log
+      assert.deepEqual(errors(run), [`W&B run ${runId} ${state} (${backend.url}/ent/proj/runs/${runId}).\nNo output.log lines: W&B has no output.log for the run`])
       if (state === 'preempted') {
         // preempting lasts a quarter of a second here: polls may or may not see it, the server did
         const states = agentOps(run.outputs.queue_item_id!).map((op) => op.to)
@@ -128,8 +129,8 @@ describe('queue mode with the real SDK', { concurrency: 2 }, () => {
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'failed')
     assert.deepEqual(errors(run), [
-      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run cq-item-fail started: simulated launch agent failure (failing-queue): could not start ent/proj/myjob:latest`
-    ])
+      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run cq-item-fail started: simulated launch agent failure (failing-queue): could not start ent/proj/myjob:latest\nStage: agent`
+    ]) // the stage: issue 13
   })
 
   it('no agent within queue_timeout: the item is removed and the step fails', async () => {

@@ -56,8 +56,11 @@ describe('a run that fails', async () => {
   const run = await startAction({ inputs: { ...base, job: 'ent/proj/fail:v0', run_id: 'given-id_1' } })
   it('fails the step naming the run ID, the state and the URL', () => {
     assert.equal(run.code, 1)
+    const [annotation, ...more] = errors(run)
+    assert.deepEqual(more, [])
     // no entity or project given: the run goes where the job lives (ent/proj), not to the key's default entity
-    assert.deepEqual(errors(run), ['W&B run given-id_1 failed (https://wandb.ai/ent/proj/runs/given-id_1).'])
+    // then why (issue 13): the exit code and the last lines (test/e2e/follow.test.ts)
+    assert.match(annotation ?? '', /^W&B run given-id_1 failed \(https:\/\/wandb\.ai\/ent\/proj\/runs\/given-id_1\)\.\nExit code 1\n/)
   })
   it('still sets the outputs', () => {
     assert.equal(run.outputs.run_id, 'given-id_1')

@@ -121,7 +121,11 @@ describe('queue mode: runs that do not finish fail the step', () => {
       const run = await enqueue({ ...inputs, run_id: `q-${state}` })
       assert.equal(run.code, 1, run.stdout)
       assert.equal(run.outputs.state, state)
-      assert.deepEqual(errors(run), [`W&B run q-${state} ${state} (https://wandb.ai/ent/proj/runs/q-${state}).`])
+      // the verdict, then (issue 13) the last lines of the run's output.log (test/e2e/follow.test.ts)
+      const [annotation, ...more] = errors(run)
+      assert.deepEqual(more, [])
+      assert.equal(annotation?.split('\n')[0], `W&B run q-${state} ${state} (https://wandb.ai/ent/proj/runs/q-${state}).`)
+      assert.match(annotation ?? '', /\nLast 20 lines of its output\.log:\n/)
       assert.match(run.summary, new RegExp(`❌ ${state}`))
       if (state === 'preempted') assert.ok(progress(run).includes('W&B run q-preempted is being preempted'))
     })
@@ -131,8 +135,9 @@ describe('queue mode: runs that do not finish fail the step', () => {
     const run = await enqueue({ job: 'e/p/ok:latest', queue: 'failing-queue', run_id: 'q-item' })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'failed')
+    // the error, then (issue 13) its stage and files
     assert.deepEqual(errors(run), [
-      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run q-item started: fake agent: could not start e/p/ok:latest`
+      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run q-item started: fake agent: could not start e/p/ok:latest\nStage: agent\nFiles: /tmp/agent-item.log`
     ])
     assert.ok(progress(run).includes('The queue item failed before its run started: fake agent: could not start e/p/ok:latest'))
   })

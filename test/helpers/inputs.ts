@@ -9,6 +9,8 @@ export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
     resourceGiven: false,
     wandbVersion: { kind: 'default' },
     extraPackages: [],
+    progressSeconds: 60,
+    watchMetrics: [],
     synchronous: true,
     runId: 'ab12cd34',
     runIdGenerated: true,

@@ -32,6 +32,13 @@ export interface Job {
   source: string
   env: Record<string, unknown>
   steps: Step[]
+  /** Its key in the workflow's jobs, and the jobs whose results it needs (`needs:`). */
+  id?: string
+  needs: string[]
+  /** The job's `outputs:` (expressions over its steps), read by the jobs that need it. */
+  outputs: Record<string, unknown>
+  /** The workflow it belongs to (its source), for jobs that need one another. */
+  workflow?: string
 }
 
 export type Outcome = 'success' | 'failure' | 'skipped'
@@ -51,6 +58,14 @@ export interface StepResult {
 export interface JobResult {
   result: 'success' | 'failure'
   steps: StepResult[]
+  /** The job's outputs, as the jobs that need it see them. */
+  outputs: Record<string, string>
+}
+
+/** What a job that needs another sees of it: `needs.<id>.outputs.<name>`, `needs.<id>.result`. */
+export interface NeededJob {
+  result: 'success' | 'failure'
+  outputs: Record<string, string>
 }
 
 export interface JobContext {
@@ -70,10 +85,14 @@ export interface JobContext {
   self?: RegExp
   /** Per step, unless the step's timeout-minutes says otherwise. */
   stepTimeoutMs?: number
+  /** The results of the jobs this one needs, by job id. */
+  needs?: Record<string, NeededJob>
+  /** github.event: the webhook payload of the triggering event (e.g. client_payload). */
+  event?: Record<string, unknown>
 }
 
 const SETUP_ACTIONS = /^actions\/(checkout|setup-python|setup-node)@/
-const JOB_KEYS = new Set(['name', 'runs-on', 'steps', 'env', 'permissions', 'timeout-minutes'])
+const JOB_KEYS = new Set(['name', 'runs-on', 'steps', 'env', 'permissions', 'timeout-minutes', 'needs', 'outputs'])
 const STEP_KEYS = new Set(['id', 'name', 'uses', 'run', 'with', 'env', 'if', 'continue-on-error', 'shell', 'timeout-minutes'])
 
 /** The job `name` of the workflow file, strictly parsed. */
@@ -81,7 +100,7 @@ export function loadJob(file: string, name: string): Job {
   const workflow = parseStrict(readFileSync(file, 'utf8'), file) as { env?: Record<string, unknown>; jobs?: Record<string, unknown> }
   const job = workflow.jobs?.[name]
   if (!job) throw new Error(`${file} has no job ${name}`)
-  return toJob(job, `${path.basename(file)} jobs.${name}`, workflow.env)
+  return toJob(job, `${path.basename(file)} jobs.${name}`, workflow.env, name)
 }
 
 /**
@@ -100,7 +119,7 @@ export function markdownJobs(markdown: string, self: RegExp, file = 'README.md')
     else {
       const workflow = doc as { env?: Record<string, unknown>; jobs?: Record<string, unknown> }
       if (!workflow.jobs) throw new Error(`${source}: a block that uses the action is neither a list of steps nor a workflow`)
-      for (const [name, job] of Object.entries(workflow.jobs)) jobs.push(toJob(job, `${source} jobs.${name}`, workflow.env))
+      for (const [name, job] of Object.entries(workflow.jobs)) jobs.push(toJob(job, `${source} jobs.${name}`, workflow.env, name, source))
     }
   }
   return jobs
@@ -118,7 +137,7 @@ function parseStrict(text: string, source: string): unknown {
   return doc.toJS()
 }
 
-function toJob(value: unknown, source: string, workflowEnv: Record<string, unknown> = {}): Job {
+function toJob(value: unknown, source: string, workflowEnv: Record<string, unknown> = {}, id?: string, workflow?: string): Job {
   const job = value as Record<string, unknown>
   for (const key of Object.keys(job)) {
     if (!JOB_KEYS.has(key)) throw new Error(`${source}: the workflow emulator does not implement the job key \`${key}\``)
@@ -130,7 +149,9 @@ function toJob(value: unknown, source: string, workflowEnv: Record<string, unkno
     }
     if (step.shell !== undefined && step.shell !== 'bash') throw new Error(`${source} step ${index + 1}: only shell bash is emulated`)
   })
-  return { source, env: { ...workflowEnv, ...(job.env as Record<string, unknown> | undefined) }, steps }
+  const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? (job.needs as string[]) : [String(job.needs)]
+  const outputs = (job.outputs ?? {}) as Record<string, unknown>
+  return { source, env: { ...workflowEnv, ...(job.env as Record<string, unknown> | undefined) }, steps, id, needs, outputs, workflow }
 }
 
 // ---- expressions -------------------------------------------------------------------------------
@@ -144,6 +165,9 @@ export interface Scope {
   vars: Record<string, string>
   env: Record<string, string>
   steps: Record<string, { outputs: Record<string, string>; outcome: Outcome; conclusion: Outcome }>
+  needs: Record<string, NeededJob>
+  /** github.event, the triggering event's payload. */
+  event: Record<string, unknown>
   /** false once a step has concluded failure. */
   healthy: boolean
 }
@@ -245,6 +269,12 @@ function lookup(name: string, scope: Scope, fail: (why: string) => never): Value
   switch (context) {
     case 'github':
       if (key in scope.github) return scope.github[key as keyof Scope['github']]
+      if (rest[0] === 'event') {
+        let node: unknown = scope.event
+        for (const part of rest.slice(1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
+        if (node === undefined || (typeof node === 'object' && node !== null)) return fail(`github.${key} is not in the event the test gives`)
+        return node as Value
+      }
       return fail(`github.${key} is not emulated (known: ${Object.keys(scope.github).join(', ')})`)
     case 'secrets':
       return scope.secrets[key] ?? fail(`the test gives no secret ${key}`)
@@ -259,6 +289,14 @@ function lookup(name: string, scope: Scope, fail: (why: string) => never): Value
       if (field === 'outputs' && output && more.length === 0) return step.outputs[output] ?? ''
       if ((field === 'outcome' || field === 'conclusion') && !output) return step[field]
       return fail(`steps.${rest.join('.')} is not emulated (outputs.<name>, outcome, conclusion)`)
+    }
+    case 'needs': {
+      const [id, field, output, ...more] = rest
+      const needed = scope.needs[id ?? '']
+      if (!needed) return fail(`the job does not need a job ${id}`)
+      if (field === 'outputs' && output && more.length === 0) return needed.outputs[output] ?? ''
+      if (field === 'result' && !output) return needed.result
+      return fail(`needs.${rest.join('.')} is not emulated (outputs.<name>, result)`)
     }
     default:
       return fail(`the context ${context} is not emulated`)
@@ -344,7 +382,12 @@ export async function runJob(job: Job, context: JobContext): Promise<JobResult> 
     vars: context.vars ?? {},
     env: {},
     steps: {},
+    needs: context.needs ?? {},
+    event: context.event ?? {},
     healthy: true
+  }
+  for (const id of job.needs) {
+    if (!scope.needs[id]) throw new Error(`${job.source}: needs the job ${id}, whose result the test did not give`)
   }
   const results: StepResult[] = []
   for (const [index, step] of job.steps.entries()) {
@@ -356,7 +399,10 @@ export async function runJob(job: Job, context: JobContext): Promise<JobResult> 
     if (step.id) scope.steps[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion }
     if (result.conclusion === 'failure') scope.healthy = false
   }
-  return { result: scope.healthy ? 'success' : 'failure', steps: results }
+  // The job's outputs, evaluated once its steps are done (as the runner does).
+  const outputs: Record<string, string> = {}
+  for (const [name, value] of Object.entries(job.outputs)) outputs[name] = substitute(asText(value), scope)
+  return { result: scope.healthy ? 'success' : 'failure', steps: results, outputs }
 
   async function runStep(step: Step, scope: Scope, context: JobContext): Promise<StepResult> {
     // The env context a step sees: the job's, then its own (each value substituted first).

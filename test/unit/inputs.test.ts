@@ -121,6 +121,9 @@ describe('parseInputs maps every input', () => {
       python: '/usr/bin/python3',
       timeoutSeconds: 5400,
       queue: undefined,
+      progressSeconds: 60,
+      watchMetrics: [],
+      attach: undefined,
       wandbVersion: { kind: 'default' },
       extraPackages: []
     } satisfies Inputs)
@@ -341,4 +344,46 @@ describe('parseInputs reports all problems at once', () => {
       assert.deepEqual(found.map((p) => p.slice(0, p.indexOf(':'))).sort(), ['api_key', 'job', name].sort(), JSON.stringify(found))
     })
   }
+})
+
+describe('parseInputs progress_interval and watch_metrics', () => {
+  it('progress_interval defaults to 60 s; 0 turns it off; units as timeout', () => {
+    assert.equal(parseInputs(valid(), {}).progressSeconds, 60)
+    assert.equal(parseInputs(valid({ progress_interval: '0' }), {}).progressSeconds, 0)
+    assert.equal(parseInputs(valid({ progress_interval: '5s' }), {}).progressSeconds, 5)
+    assert.equal(parseInputs(valid({ progress_interval: '2m' }), {}).progressSeconds, 120)
+  })
+  it('a bad progress_interval names the input and the formats', () =>
+    assertOneProblem(valid({ progress_interval: 'often' }), 'progress_interval', /positive duration.*30s/))
+  it('watch_metrics splits on commas and new lines', () =>
+    assert.deepEqual(parseInputs(valid({ watch_metrics: 'eval/acc, loss\ntrain/lr\n' }), {}).watchMetrics, ['eval/acc', 'loss', 'train/lr']))
+})
+
+describe('parseInputs attach', () => {
+  const attach = (overrides: Partial<RawInputs>) => raw({ api_key: 'key-123', ...overrides })
+  it('a run path: entity, project and run ID; no job needed', () => {
+    const inputs = parseInputs(attach({ attach: 'ent/proj/abc123' }), {})
+    assert.deepEqual(inputs.attach, { kind: 'run', entity: 'ent', project: 'proj', runId: 'abc123' })
+    assert.equal(inputs.runId, 'abc123')
+    assert.equal(inputs.runIdGenerated, false)
+  })
+  it('with queue: a queue item ID (it may hold / and =)', () =>
+    assert.deepEqual(parseInputs(attach({ attach: 'UnVu/X==', queue: 'q', project: 'proj' }), {}).attach, { kind: 'queue_item', itemId: 'UnVu/X==' }))
+  it('without queue, anything but entity/project/run_id is an error that says so', () =>
+    assertOneProblem(attach({ attach: 'proj/abc123' }), 'attach', /entity\/project\/run_id.*queue item ID needs queue/))
+  it('with queue, project is required', () => assertOneProblem(attach({ attach: 'item', queue: 'q' }), 'project', /required with attach/))
+  it('every launch input is an error, all at once', () => {
+    const found = problems(attach({
+      attach: 'ent/proj/abc123',
+      job: 'e/p/j:latest',
+      resource: 'kubernetes',
+      config: '{"a": 1}',
+      run_id: 'other',
+      synchronous: 'false'
+    }))
+    for (const name of ['job', 'resource', 'config', 'run_id', 'synchronous']) {
+      assert.ok(found.some((p) => p.startsWith(`${name}: `) && /attach/.test(p)), `${name} missing from ${JSON.stringify(found)}`)
+    }
+    assert.equal(found.length, 5, JSON.stringify(found))
+  })
 })

@@ -44,7 +44,8 @@ describe('buildRequest', () => {
     const request = buildRequest(minimal())
     assert.deepEqual(request, {
       launch: { resource: 'local-container', docker_image: 'python:3.12', run_id: 'ab12cd34' },
-      synchronous: true
+      synchronous: true,
+      progress: { interval_seconds: 60, metrics: [] }
     })
     assert.deepEqual(undefinedPaths(request), [])
     assert.ok(!('timeout_seconds' in request))
@@ -68,8 +69,20 @@ describe('buildRequest', () => {
         repository: 'ghcr.io/team/images'
       },
       synchronous: true,
-      timeout_seconds: 900
+      timeout_seconds: 900,
+      progress: { interval_seconds: 60, metrics: [] }
     })
+  })
+
+  it('attach: no launch arguments, the run to follow, progress and timeout', () => {
+    assert.deepEqual(
+      buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, runId: 'r1', timeoutSeconds: 60, progressSeconds: 5, watchMetrics: ['acc'] })),
+      { launch: { run_id: 'r1' }, attach: { run_path: 'e/p/r1' }, synchronous: true, timeout_seconds: 60, progress: { interval_seconds: 5, metrics: ['acc'] } }
+    )
+    assert.deepEqual(
+      buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'queue_item', itemId: 'SXRlbQ==' }, entity: 'e', project: 'p', queue: { name: 'q', timeoutSeconds: 30 } })).attach,
+      { queue_item_id: 'SXRlbQ==' }
+    )
   })
 
   it('passes docker_image under its SDK name', () => {

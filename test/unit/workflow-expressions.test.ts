@@ -14,6 +14,8 @@ function scope(overrides: Partial<Scope> = {}): Scope {
       ok: { outputs: { run_id: 'abc12345', state: 'finished' }, outcome: 'success', conclusion: 'success' },
       bad: { outputs: { run_id: 'selftest-123' }, outcome: 'failure', conclusion: 'success' }
     },
+    needs: { launch: { result: 'success', outputs: { queue_item_id: 'SXRlbQ==' } } },
+    event: { client_payload: { run_path: 'e/p/r1' } },
     healthy: true,
     ...overrides
   }
@@ -27,6 +29,15 @@ describe('substitute', () => {
     )
     assert.equal(substitute('${{ github.workspace }}/test/fake-sdk', scope()), '/ws/test/fake-sdk')
     assert.equal(substitute('${{ github.token }}|${{ secrets.WANDB_API_KEY }}|${{ vars.QUEUE }}|${{ env.MODE }}', scope()), 'ghs_t|k3y|gpu|fast')
+  })
+
+  it('reads the needed jobs and the event payload', () => {
+    assert.equal(
+      substitute('${{ needs.launch.outputs.queue_item_id }} ${{ needs.launch.result }} ${{ github.event.client_payload.run_path }}', scope()),
+      'SXRlbQ== success e/p/r1'
+    )
+    assert.throws(() => substitute('${{ needs.other.outputs.x }}', scope()), /does not need a job other/)
+    assert.throws(() => substitute('${{ github.event.client_payload.nope }}', scope()), /not in the event/)
   })
 
   it('gives an empty string for an output a step did not set and an unset env variable', () => {

@@ -3,6 +3,10 @@
 // here) loaded through action.yml, its outputs reaching the later steps. `pip install wandb`
 // steps run real pip into a fresh virtualenv (what setup-python provides) from wheels of the
 // fake SDK, with no index; the queue examples' queue gets the fake server's template variables.
+// The jobs of one workflow run in order and share the fake server (its queue items in
+// FAKE_WANDB_STATE, its runs in FAKE_WANDB_RUNS_DIR), a job that
+// needs another sees its result; a repository_dispatch workflow gets DISPATCH as its event, naming
+// a run that has finished.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,11 +14,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { FAKE_SDK, ROOT, TEST_KEY } from '../helpers/action.js'
-import { markdownJobs, runJob, type Job, type JobResult } from '../helpers/workflow.js'
+import { markdownJobs, runJob, type Job, type JobResult, type NeededJob } from '../helpers/workflow.js'
 import { buildWheels, pipEnv, systemPython } from '../setup/setup-helpers.js'
 
 const SELF = /^<owner>\/wandb-launch-action@v1$/
 const DOCS = ['README.md', 'docs/queue-mode.md', 'docs/sdk-setup.md']
+/** The payload a W&B automation's webhook sends through repository_dispatch, and the run it names. */
+const DISPATCH = { action: 'wandb-run-ended', client_payload: { run_path: 'my-team/vision/x1y2z3w4' } }
+const DISPATCHED_RUN = { runs: [{ entity: 'my-team', project: 'vision', name: 'x1y2z3w4', state: 'finished' }] }
 
 let wheelDir = ''
 /** The fake SDK as a wheel, the only package `pip install wandb` can find (built once). */
@@ -58,21 +65,41 @@ for (const file of DOCS) {
     it('are all run here: every yaml block uses the action', () => {
       const blocks = [...markdown.matchAll(/^```ya?ml\n/gm)].length
       assert.ok(jobs.length > 0, `no example in ${file}`)
-      assert.equal(jobs.length, blocks, 'a yaml block that does not use the action is not tested')
+      const tested = new Set(jobs.map((job) => job.workflow ?? job.source)).size
+      assert.equal(tested, blocks, 'a yaml block that does not use the action is not tested')
     })
 
+    const finished = new Map<string, NeededJob>() // by workflow and job id
+    const servers = new Map<string, string>() // the fake server's folder, by workflow
     for (const job of jobs) {
       it(`${job.source} succeeds and hands the action's outputs on`, async () => {
+        const needs = Object.fromEntries(
+          job.needs.map((id) => {
+            const done = finished.get(`${job.workflow} ${id}`)
+            assert.ok(done, `${job.source} needs ${id}, which did not run before it`)
+            return [id, done]
+          })
+        )
+        const server = job.workflow ? servers.get(job.workflow) ?? mkdtempSync(path.join(tmpdir(), 'workflow-server-')) : undefined
+        if (job.workflow && server) servers.set(job.workflow, server)
         const run = await runJob(job, {
           workspace: workspace(),
           secrets: { WANDB_API_KEY: TEST_KEY },
           self: SELF,
           fake: true,
           path: [pythonEnvironment(), path.join(FAKE_SDK, 'bin')], // the fake SDK's docker
-          env: { ...pipEnv(wheels()), FAKE_WANDB_TEMPLATED_QUEUES: 'gpu-cluster' }
+          env: {
+            ...pipEnv(wheels()),
+            FAKE_WANDB_TEMPLATED_QUEUES: 'gpu-cluster',
+            FAKE_WANDB_SEED: JSON.stringify(DISPATCHED_RUN),
+            ...(server ? { FAKE_WANDB_STATE: path.join(server, 'items.json'), FAKE_WANDB_RUNS_DIR: path.join(server, 'runs') } : {})
+          },
+          needs,
+          event: DISPATCH
         })
         assert.equal(run.result, 'success', describeRun(run))
         checkOutputsHandedOn(job, run)
+        if (job.id) finished.set(`${job.workflow} ${job.id}`, { result: run.result, outputs: run.outputs })
       })
     }
   })

@@ -2,6 +2,9 @@
 # queues, a simulated launch agent and the runs it starts, timed from the push, as
 # ../shared/wandb-backend does it. Behaviour is picked by the queue name and the job name's last
 # part (see ../README.md); FAKE_WANDB_AGENT_DELAY (default 0.2) is the agent's delay in seconds.
+# FAKE_WANDB_STATE names a JSON file that keeps the queue items from one process to the next (the
+# jobs of one workflow share a server; the runs are shared through FAKE_WANDB_RUNS_DIR); the times
+# are time.monotonic()'s, one clock for every process of the machine.
 import base64
 import json
 import os
@@ -63,6 +66,7 @@ def push(entity, project_queue, queue_name, spec, template_variables, priority):
                    "error": None}
     record("push", item=iid, queue=queue_name, project_queue=project_queue, entity=entity, priority=priority,
            template_variables=template_variables, spec=spec)
+    save_items()
     return {"runQueueItemId": iid, "runSpec": spec}
 
 
@@ -80,13 +84,16 @@ def advance():
                 entity, project = item["spec"]["entity"], item["spec"]["project"]
                 job = behaviour(item["spec"].get("job"))
                 end = RUN_END_BY_QUEUE.get(item["queue"]) or job_end(job, item["spec"])
-                plan = [] if end is None else [(t + 2 * d, end)]
+                run_seconds = float(os.environ.get("FAKE_WANDB_RUN_SECONDS", "0")) or d
+                plan = [] if end is None else [(t + d + run_seconds, end)]
                 if end == "preempted":  # preempting long enough for any poll interval to see it
                     plan = [(t + 1.5 * d, "preempting"), (t + 3.5 * d, end)]
                 start_run(item, entity, project, name, job, plan)
         if item["state"] == "CLAIMED" and item["queue"] == "failing-queue" and now >= t + 2 * d:
             item["state"] = "FAILED"
-            item["error"] = {"message": f"fake agent: could not start {item['spec'].get('job')}", "stage": "agent"}
+            item["error"] = {"message": f"fake agent: could not start {item['spec'].get('job')}", "stage": "agent",
+                             "filePaths": ["/tmp/agent-item.log"]}
+    save_items()
     for run in _fake_runs.all_runs():
         if run.get("plan") and run["plan"][0][0] <= now:
             while run["plan"] and run["plan"][0][0] <= now:
@@ -110,6 +117,26 @@ def start_run(item, entity, project, name, job, plan):
     run["plan"] = plan
     if job == "metrics":
         write_metrics(run, run_config)
+    else:
+        run["console"] = job_log(job, plan[-1][1] if plan else None)
+    _fake_runs.save(run)
+
+
+def job_log(job, end):
+    """What another job prints: 30 step lines, then a traceback (with a workflow command and HTML in
+    it) unless it finished."""
+    lines = [f"[fake {job}] step {i}/30 loss={1 / (i + 1):.4f}" for i in range(1, 31)]
+    if end not in (None, "finished"):
+        lines += ["Traceback (most recent call last):", '  File "train.py", line 12, in <module>',
+                  f"RuntimeError: fake {job} job failed ::error::not a command <b>not html</b>"]
+    return lines
+
+
+def add_run(entity, project, name, job, end, seconds):
+    """The W&B run of a remote runner's job (direct mode): running, then `end` after `seconds`."""
+    run = _fake_runs.new_run(entity, project, name)
+    run["plan"] = [] if end is None else [(time.monotonic() + seconds, end)]
+    run["console"] = job_log(job, end)
     _fake_runs.save(run)
 
 
@@ -135,6 +162,7 @@ def find_item(iid):
 def delete_item(iid):
     item = _items.pop(iid, None)
     record("delete_item", item=iid, state=item and item["state"])
+    save_items()
     return item is not None
 
 
@@ -196,6 +224,41 @@ def graphql(query, variables):
         view = None
         if item is not None:
             view = {"id": item["id"], "state": item["state"], "associatedRunId": item["associatedRunId"],
-                    "error": item["error"] and {"message": item["error"]["message"]}}
+                    "error": item["error"] and {"message": item["error"]["message"], "stage": item["error"].get("stage"),
+                                                "filePaths": item["error"].get("filePaths") or []}}
         return {"project": {"runQueue": {"runQueueItem": view}}}
     raise CommError(f"fake server: operation {name} is not served")
+
+
+def save_items():
+    path = os.environ.get("FAKE_WANDB_STATE")
+    if path:
+        with open(path, "w") as f:
+            json.dump(_items, f)
+
+
+def seed():
+    """What an earlier job left on the server, for attach: FAKE_WANDB_STATE's items, and FAKE_WANDB_SEED
+    (JSON) {"runs": [{"entity", "project", "name", "state", "plan": [[seconds from now, state]], "job"}],
+    "items": [{"id", "queue", "spec", "state", "associatedRunId", "error"}]} (items pushed now)."""
+    path = os.environ.get("FAKE_WANDB_STATE")
+    if path and os.path.exists(path):
+        with open(path) as f:
+            _items.update(json.load(f))
+    data = json.loads(os.environ.get("FAKE_WANDB_SEED") or "{}")
+    now = time.monotonic()
+    for given in data.get("runs", []):
+        if _fake_runs.load(given["entity"], given["project"], given["name"]) is not None:
+            continue  # seeded by an earlier process of the same test
+        plan = [(now + seconds, state) for seconds, state in given.get("plan", [])]
+        run = _fake_runs.new_run(given["entity"], given["project"], given["name"], state=given["state"])
+        run["plan"] = plan
+        run["console"] = job_log(given.get("job", "seeded"), plan[-1][1] if plan else given["state"])
+        _fake_runs.save(run)
+    for item in data.get("items", []):
+        _items.setdefault(item["id"], {"queue": "q", "entity": "ent", "project_queue": "model-registry", "spec": {},
+                                       "state": "PENDING", "associatedRunId": None, "error": None,
+                                       **item, "pushed": now})
+
+
+seed()

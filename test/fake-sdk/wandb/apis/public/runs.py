@@ -107,6 +107,7 @@ class Run:
         return Files(self._service_api, self, names or [], per_page, pattern=pattern)
 
     def file(self, name):
+        record("run_file", run=self.id, name=name)
         return Files(self._service_api, self, [name])[0]
 
     def stop(self):

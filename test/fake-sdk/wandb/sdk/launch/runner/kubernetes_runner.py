@@ -1,20 +1,28 @@
 # Mirrors wandb/sdk/launch/runner/kubernetes_runner.py (KubernetesSubmittedRun): a remote run
-# whose state comes from an API; also stands in for SageMaker and Vertex runs.
+# whose state comes from an API; also stands in for SageMaker and Vertex runs. The job's W&B run
+# (what wandb.init() in it would write) is on the fake server too, for the public API.
 import os
 import time
 
+from wandb import _fake_server
 from wandb._record import record
 
 from .abstract import AbstractRun, AbstractRunner, Status
 
 
 class KubernetesSubmittedRun(AbstractRun):
-    def __init__(self, name, behaviour):
+    def __init__(self, name, behaviour, where):
         super().__init__()
         self.name = name
         self.behaviour = behaviour
         self.started = time.monotonic()
         self.cancelled = False
+        self.seconds = float(os.environ.get("FAKE_WANDB_RUN_SECONDS", "0")) or 0.3
+        end = None if behaviour == "forever" else self.end_state()
+        _fake_server.add_run(*where, job=behaviour, end=end, seconds=self.seconds)
+
+    def end_state(self):
+        return {"ok": "finished", "fail": "failed", "preempt": "preempted"}.get(self.behaviour, "failed")
 
     @property
     def id(self):
@@ -26,9 +34,9 @@ class KubernetesSubmittedRun(AbstractRun):
     async def get_status(self):
         if self.cancelled:
             return Status("stopped")
-        if time.monotonic() - self.started < 0.3 or self.behaviour == "forever":
+        if time.monotonic() - self.started < self.seconds or self.behaviour == "forever":
             return Status("running")
-        return Status({"ok": "finished", "fail": "failed", "preempt": "preempted"}.get(self.behaviour, "failed"))
+        return Status(self.end_state())
 
     async def cancel(self):
         record("cancel", run=self.name)
@@ -48,4 +56,5 @@ class KubernetesRunner(AbstractRunner):
 
             raise ConfigException("Service host/port is not set.")
         record("remote_run", image=image_uri, resource=launch_project.resource)
-        return KubernetesSubmittedRun(f"launch-{launch_project.run_id}", launch_project.behaviour)
+        where = (launch_project.target_entity, launch_project.target_project, launch_project.run_id)
+        return KubernetesSubmittedRun(f"launch-{launch_project.run_id}", launch_project.behaviour, where)
