@@ -63,7 +63,7 @@ const FORMAT = 'write <metric> <op> <value>, for example eval/acc >= 0.9 or "val
 function parseGate(text: string): Gate {
   const match = LINE.exec(text)
   if (!match) throw new Error(`is not a condition: ${FORMAT}`)
-  const [, token, doubleQuoted, singleQuoted, op, rest] = match as unknown as [string, string, string?, string?, string, string]
+  const [, token, doubleQuoted, singleQuoted, op, rest] = match as unknown as [string, string, string | undefined, string | undefined, string, string]
   const metric = doubleQuoted ?? singleQuoted ?? token
   if (metric.trim() === '') throw new Error('names no metric')
   if (!(GATE_OPS as readonly string[]).includes(op)) {

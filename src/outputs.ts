@@ -13,7 +13,11 @@ export const OUTPUT_NAMES = [
   'backend_id',
   'timed_out',
   'queue_item_id',
-  'wandb_version'
+  'wandb_version',
+  'summary',
+  'metrics',
+  'gates',
+  'gates_passed'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 
