@@ -104,8 +104,9 @@ export interface Inputs {
   tags: string[]
   /** Report on the pull request: one comment, edited in place. */
   comment: boolean
-  /** Overrides the comment's key (default: workflow, job and launch inputs). */
-  commentKey?: string
+  /** Tells this step's comment from the others: comment_key, else workflow, job and launch inputs. */
+  commentKey: string
+  commentKeyGiven: boolean
   githubToken?: string
   /** Report as a check run of this name. */
   checkName?: string
@@ -340,6 +341,15 @@ function templateValues(values: Mapping, ctx: z.RefinementCtx): Record<string, s
   return out
 }
 
+/** What tells matrix entries apart (the runner gives an action no matrix): the launch inputs as
+ *  written (a config file's path, not its contents, which a pull request may change). */
+const LAUNCH_IDENTITY = ['job', 'docker_image', 'entry_point', 'resource', 'resource_args', 'entity', 'project', 'config', 'queue', 'template_variables'] as const
+
+function defaultCommentKey(raw: RawInputs, env: Env): string {
+  const launch = LAUNCH_IDENTITY.map((name) => `${name}=${raw[name].trim()}`).join('\n')
+  return `${env.GITHUB_WORKFLOW ?? ''}\n${env.GITHUB_JOB ?? ''}\n${launch}`
+}
+
 /** Parses every input at once; throws InputError listing all problems, each naming its input. */
 export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
   const withEnvDefaults = {
@@ -392,7 +402,8 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     baseline: v.baseline,
     tags: v.tags,
     comment: v.comment,
-    commentKey: v.comment_key,
+    commentKey: v.comment_key ?? defaultCommentKey(raw, env),
+    commentKeyGiven: v.comment_key !== undefined,
     githubToken: v.github_token,
     checkName: v.check_name
   }

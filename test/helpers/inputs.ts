@@ -14,6 +14,8 @@ export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
     gateMode: 'fail',
     tags: [],
     comment: false,
+    commentKey: 'workflow\njob\nlaunch',
+    commentKeyGiven: false,
     synchronous: true,
     runId: 'ab12cd34',
     runIdGenerated: true,

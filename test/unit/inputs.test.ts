@@ -129,7 +129,22 @@ describe('parseInputs maps every input', () => {
       baseline: undefined,
       tags: [],
       comment: false,
-      commentKey: undefined,
+      // workflow and job (none here), then the launch inputs as written
+      commentKey: [
+        '',
+        '',
+        'job=team/proj/trainer:v3',
+        'docker_image=',
+        'entry_point=python train.py --lr "0.1"',
+        'resource=kubernetes',
+        'resource_args={"kubernetes": {"namespace": "ml"}}',
+        'entity=team',
+        'project=proj',
+        'config=overrides:\n  run_config:\n    lr: 0.1',
+        'queue=',
+        'template_variables='
+      ].join('\n'),
+      commentKeyGiven: false,
       githubToken: undefined,
       checkName: undefined
     } satisfies Inputs)
@@ -399,6 +414,17 @@ describe('parseInputs gates, baseline, tags and the pull-request report', () => 
   })
   it('a tag over 64 characters is an error', () =>
     assertOneProblem(valid({ tags: `ok, ${'x'.repeat(65)}` }), 'tags', /at most 64 characters/))
+  it('the comment key: comment_key, else workflow, job and the launch inputs as written', () => {
+    const env = { GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'eval' }
+    const key = (overrides: Partial<RawInputs>, e: Env = env) => parseInputs(valid(overrides), e).commentKey
+    assert.notEqual(key({ config: 'a: 1' }, {}), key({ config: 'a: 1' }), 'the workflow and job count')
+    assert.equal(key({ config: 'a: 1' }), key({ config: 'a: 1', name: 'run 2', run_id: 'other', tags: 'x' }))
+    assert.notEqual(key({ config: 'a: 1' }), key({ config: 'a: 2' }))
+    assert.notEqual(key({ resource: 'local-process' }), key({ resource: 'kubernetes' }))
+    assert.equal(key({ comment_key: ' model-a ' }), 'model-a')
+    assert.equal(parseInputs(valid({ comment_key: 'model-a' }), env).commentKeyGiven, true)
+    assertOneProblem(valid({ comment_key: 'a --> b' }), 'comment_key', /must not contain -->/)
+  })
   it('comment and check_name need a token', () => {
     assertOneProblem(valid({ comment: 'true' }), 'github_token', /comment needs a token/)
     assertOneProblem(valid({ check_name: 'eval' }), 'github_token', /check_name needs a token/)
