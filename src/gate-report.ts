@@ -56,7 +56,7 @@ export function gatesMarkdown(inputs: Inputs, rows: GateRow[], warnOnly = inputs
       typeof row.value === 'number' && typeof row.baseline === 'number' ? signed(row.value - row.baseline) : ''
     const verdict = row.passed ? '✅ pass' : warnOnly ? '⚠️ fail (warning)' : '❌ fail'
     lines.push(
-      `| ${cell(`\`${row.metric}\``)} | ${cell(row.value === null ? '—' : formatValue(row.value))} | ${cell(row.baseline === null ? '—' : formatValue(row.baseline))} | ${difference} | ${cell(threshold)} | ${verdict}${row.note ? ` ${cell(row.note)}` : ''} |`
+      `| ${cell(`\`${row.metric.replace(/`/g, "'")}\``)} | ${cell(row.value === null ? '—' : formatValue(row.value))} | ${cell(row.baseline === null ? '—' : formatValue(row.baseline))} | ${difference} | ${threshold} | ${verdict}${row.note ? ` ${cell(row.note)}` : ''} |`
     )
   })
   return lines.join('\n')
