@@ -132,8 +132,6 @@ export async function launchAndFollow(
             outcome.baseline = event
             break
           case 'tags':
-            // the run was found later by its tags: a failure to add them is worth a warning
-            if (event.error) debugLines.push(`tags: ${event.error}`)
             outcome.tagsError = event.error ?? undefined
             break
           case 'result':
