@@ -93,11 +93,14 @@ describe('gate_mode and gate_missing', () => {
     assert.match(gates(run)[0]!.note as string, /the run was not read back: W&B has no run/)
   })
   it('bad gates are input errors before anything is launched', async () => {
-    const run = await startAction({ inputs: { ...base, gates: 'eval/acc => 0.9\nloss < baseline' } })
+    const run = await startAction({ inputs: { ...base, gates: 'eval/acc => 0.9\nloss <', gate_mode: 'never' } })
     assert.equal(run.code, 1)
     assert.deepEqual(run.calls, [])
-    assert.match(errors(run)[0] ?? '', /gates: line 1 "eval\/acc => 0\.9": unknown operator "=>"/)
-    assert.match(errors(run)[0] ?? '', /gates: "loss < baseline" compares with baseline: set the baseline input/)
+    assert.match(errors(run)[0] ?? '', /gates: line 1 "eval\/acc => 0\.9": unknown operator "=>": use one of .*; line 2 "loss <": has no value/)
+    assert.match(errors(run)[0] ?? '', /gate_mode: must be fail or warn/)
+    const noBaseline = await startAction({ inputs: { ...base, gates: 'loss < baseline' } })
+    assert.deepEqual(noBaseline.calls, [])
+    assert.match(errors(noBaseline)[0] ?? '', /gates: "loss < baseline" compares with baseline: set the baseline input/)
   })
 })
 
