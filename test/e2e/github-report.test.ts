@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, TEST_KEY, type ActionRun } from '../helpers/action.js'
-import { eventEnv, GITHUB_TOKEN, HEAD_SHA, startGitHubApi, type GitHubApi } from '../helpers/github-api.js'
+import { eventEnv, GITHUB_TOKEN, HEAD_SHA, startGitHubApi, withGitHubApi, type GitHubApi } from '../helpers/github-api.js'
 
 const base = { api_key: TEST_KEY, resource: 'local-process', entity: 'ent', project: 'proj' }
 const MARKER = /^<!-- wandb-launch-action:[0-9a-f]{16} -->\n/
@@ -77,8 +77,7 @@ describe('the pull-request comment', () => {
 
   it('on push: the pull requests whose head is the commit; none: nothing is posted', async () => {
     const sha = 'aaaabbbbccccddddeeeeffff0000111122223333'
-    const pushApi = await startGitHubApi({ prForSha: { [sha]: [21, 22] } })
-    try {
+    await withGitHubApi({ prForSha: { [sha]: [21, 22] } }, async (pushApi) => {
       const run = await launch(pushApi, { job: 'ent/proj/ok:latest', comment: 'true' }, eventEnv(pushApi, 'push', { sha }))
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual((await pushApi.state()).comments.map((c) => c.issue).sort(), [21, 22])
@@ -90,16 +89,13 @@ describe('the pull-request comment', () => {
       assert.equal(manual.code, 0)
       assert.equal((await pushApi.state()).comments.length, 2)
       assert.deepEqual(warnings(manual), [])
-    } finally {
-      await pushApi.stop()
-    }
+    })
   })
 })
 
 describe('GitHub failures never fail a run that passed', () => {
   it('no permission (403): one warning naming the permission, a green step and the job summary', async () => {
-    const api = await startGitHubApi({ forbid: ['comments', 'checks'] })
-    try {
+    await withGitHubApi({ forbid: ['comments', 'checks'] }, async (api) => {
       const run = await launch(api, { job: 'ent/proj/ok:latest', comment: 'true', check_name: 'W&B eval' })
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(errors(run), [])
@@ -110,14 +106,11 @@ describe('GitHub failures never fail a run that passed', () => {
       assert.match(run.summary, /finished/)
       // one try each: a permission is not retried, and not tried again at the end
       assert.deepEqual(api.writes().map((r) => `${r.method} ${r.status}`), ['POST 403', 'POST 403'])
-    } finally {
-      await api.stop()
-    }
+    })
   })
 
   it('a secondary rate limit is retried after retry-after', async () => {
-    const api = await startGitHubApi({ secondaryLimit: 1 })
-    try {
+    await withGitHubApi({ secondaryLimit: 1 }, async (api) => {
       const run = await launch(api, { job: 'ent/proj/ok:latest', comment: 'true' })
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(warnings(run), [])
@@ -126,22 +119,17 @@ describe('GitHub failures never fail a run that passed', () => {
       assert.ok(writes[2]!.ts - writes[1]!.ts >= 0.95, `retried after ${writes[2]!.ts - writes[1]!.ts}s`)
       assert.match(run.stdout, /secondary rate limit.*retrying in 1 s/)
       assert.match((await api.state()).comments[0]!.body, /passed/)
-    } finally {
-      await api.stop()
-    }
+    })
   })
 
   it('server errors (502) are retried', async () => {
-    const api = await startGitHubApi({ failFirst: 2 })
-    try {
+    await withGitHubApi({ failFirst: 2 }, async (api) => {
       const run = await launch(api, { job: 'ent/proj/ok:latest', comment: 'true' })
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(warnings(run), [])
       assert.equal((await api.state()).comments.length, 1)
       assert.deepEqual(api.requests().slice(0, 2).map((r) => r.status), [502, 502])
-    } finally {
-      await api.stop()
-    }
+    })
   })
 })
 

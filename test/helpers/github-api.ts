@@ -70,6 +70,16 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   }
 }
 
+/** A local GitHub API for the length of `use`. */
+export async function withGitHubApi<T>(options: GitHubApiOptions, use: (api: GitHubApi) => Promise<T>): Promise<T> {
+  const api = await startGitHubApi(options)
+  try {
+    return await use(api)
+  } finally {
+    await api.stop()
+  }
+}
+
 /** The environment of a workflow run for `event` (pull_request: PR `pr` with head HEAD_SHA). */
 export function eventEnv(api: GitHubApi, event: 'pull_request' | 'push' | 'workflow_dispatch', options: { pr?: number; sha?: string; job?: string } = {}): Record<string, string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'github-event-'))
