@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 
+from after_run import after_run
 from bridge_events import cancel, emit
 from queue_follow import QueueFollow, follow
 from queue_push import push
@@ -64,6 +65,7 @@ def enqueue_and_follow(request):
     if following.run is not None:  # the run W&B recorded: its summary and last step
         emit_record(queued.entity, queued.project, following.run_id, api=public_api,
                     seconds=2.0 if cancel["requested"] else 5.0)
+        after_run(request, queued.entity, queued.project, following.run_id, api=public_api)
     emit("result", **{**base, **outcome})
 
 

@@ -9,6 +9,7 @@ import os
 import signal
 import time
 
+from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
 from run_record import emit_record
@@ -39,7 +40,7 @@ def launch_and_follow(request):
     emit_submitted(run, launch, started)
     gc.enable()
     if request.get("synchronous", True):
-        wait_and_report(run, launch, request.get("timeout_seconds"), api)
+        wait_and_report(run, launch, request.get("timeout_seconds"), api, request)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -55,7 +56,7 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, timeout, api):
+def wait_and_report(run, launch, timeout, api, request):
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline))
     cancel["wake"] = None
@@ -64,9 +65,11 @@ def wait_and_report(run, launch, timeout, api):
     warnings = []
     # A cancel must end in seconds: the read-back gets less time then.
     # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
-    emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
+    public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
+    emit_record(entity, project, run_id, api=public_api,
                 settle=settle_for(state, warnings), warnings=warnings,
                 seconds=2.0 if cancel["requested"] else 5.0)
+    after_run(request, entity, project, run_id, api=public_api)
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
          backend_id=None if run.id is None else str(run.id))
