@@ -2,6 +2,7 @@
 // Octokit (GITHUB_API_URL, the runner's proxy settings), with a deadline on every call and retries
 // for what GitHub asks to be retried: 5xx, and rate limits (retry-after, x-ratelimit-reset).
 import * as core from '@actions/core'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 type GitHubModule = typeof import('@actions/github')
 export type GitHubClient = ReturnType<GitHubModule['getOctokit']>
@@ -26,19 +27,23 @@ export interface ClientAndContext {
   context: GitHubContext
 }
 
-/** The client, loaded only when a report is asked for: @actions/github is a large module. */
-export async function githubClient(token: string, policy: RetryPolicy = DEFAULT_POLICY): Promise<ClientAndContext> {
+/**
+ * The client, loaded only when a report is asked for: @actions/github is a large module. `stop`
+ * ends every call and every wait between retries at once (the report's own deadline).
+ */
+export async function githubClient(token: string, stop: AbortSignal, policy: RetryPolicy = DEFAULT_POLICY): Promise<ClientAndContext> {
   const github = await import('@actions/github')
   const client = github.getOctokit(token)
   client.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(policy.callTimeoutMs) } })
+        const signal = AbortSignal.any([AbortSignal.timeout(policy.callTimeoutMs), stop])
+        return await request({ ...options, request: { ...options.request, signal } })
       } catch (error) {
         const wait = retryWait(error, attempt, policy)
-        if (wait === undefined || attempt >= policy.retries) throw error
+        if (wait === undefined || attempt >= policy.retries || stop.aborted) throw error
         core.info(`GitHub API ${options.method} ${options.url}: ${describeFailure(error)}; retrying in ${Math.ceil(wait / 1000)} s`)
-        await new Promise((resolve) => setTimeout(resolve, wait))
+        await sleep(wait, undefined, { signal: stop })
       }
     }
   })

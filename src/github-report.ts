@@ -27,6 +27,8 @@ export class GitHubReport {
   private check?: CheckRun
   private links: CommentLinks
   private readonly failed = new Set<Part>()
+  /** Ends what GitHub has not answered once the report's deadline has passed. */
+  private readonly stop = new AbortController()
 
   private constructor(private readonly inputs: Inputs, policy?: RetryPolicy) {
     const env = process.env
@@ -46,7 +48,7 @@ export class GitHubReport {
   }
 
   private async setup(policy?: RetryPolicy): Promise<void> {
-    const { client, context } = await githubClient(this.inputs.githubToken ?? '', policy)
+    const { client, context } = await githubClient(this.inputs.githubToken ?? '', this.stop.signal, policy)
     if (!process.env.GITHUB_REPOSITORY) {
       core.info('GitHub report: GITHUB_REPOSITORY is not set, so there is nothing to report on')
       return
@@ -78,7 +80,10 @@ export class GitHubReport {
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), FINISH_DEADLINE_MS)))
     const done = await Promise.race([this.chain.then(() => 'done' as const), late])
     clearTimeout(timer)
-    if (done === 'late') core.warning(`GitHub did not take the report within ${formatDuration(FINISH_DEADLINE_MS / 1000)}: the pull-request comment or check run may be out of date`)
+    if (done === 'late') {
+      this.stop.abort() // the step ends now, not when GitHub answers
+      core.warning(`GitHub did not take the report within ${formatDuration(FINISH_DEADLINE_MS / 1000)}: the pull-request comment or check run may be out of date`)
+    }
   }
 
   /** One warning per part; a missing permission stops that part. */
@@ -86,6 +91,7 @@ export class GitHubReport {
     try {
       return await call()
     } catch (error) {
+      if (this.stop.signal.aborted) return undefined // the deadline's warning says it all
       const what = part === 'comment' ? 'comment on the pull request' : `report the check run ${this.inputs.checkName}`
       if (isPermissionError(error)) {
         if (part === 'comment') this.comment = undefined
