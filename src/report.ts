@@ -191,7 +191,7 @@ export async function reportNotLaunched(message: string, inputs?: Inputs): Promi
     summary: '',
     metrics: '{}',
     gates: '[]',
-    gates_passed: String(!inputs?.gates.length)
+    gates_passed: String(inputs !== undefined && inputs.gates.length === 0)
   })
   await summarise(async () => {
     if (!process.env.GITHUB_STEP_SUMMARY) return
