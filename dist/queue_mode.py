@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 
+from after_run import after_run
 from bridge_events import cancel, emit
 from queue_follow import QueueFollow, follow
 from queue_push import push
@@ -62,15 +63,16 @@ def enqueue_and_follow(request):
         emit("result", **{**base, **first_state(queued, run_id)})
         return
     following.progress("queued")
-    finish(following, base, follow(following), public_api)
+    finish(following, base, follow(following), public_api, request)
 
 
-def finish(following, base, ended, public_api):
+def finish(following, base, ended, public_api, request):
     """The result, after the run as W&B recorded it (its summary and last step) and, when its own
     run failed, the end of its output.log."""
     if following.run is not None:
         emit_record(following.queued.entity, following.queued.project, following.run_id, api=public_api,
                     seconds=2.0 if cancel["requested"] else 5.0)
+        after_run(request, following.queued.entity, following.queued.project, following.run_id, api=public_api)
     if not (ended.get("cancelled") or ended.get("timed_out")):
         report_run_log(following.run, following.run_id, ended.get("state"))
     emit("result", **{**base, **ended})

@@ -100,6 +100,19 @@ export interface RunRecordEvent {
   /** W&B has no run of that ID: the job never called wandb.init. */
   missing?: boolean
 }
+/** With gates on baseline: the run compared with (path null: none matched; error: the lookup failed). */
+export interface BaselineEvent {
+  event: 'baseline'
+  path: string | null
+  summary: Record<string, unknown> | null
+  error: string | null
+}
+/** With tags: what adding them to the run came to (error null: added). */
+export interface TagsEvent {
+  event: 'tags'
+  tags: string[]
+  error: string | null
+}
 export interface ErrorEvent {
   event: 'error'
   /** launch_error: not classified; the others are explained by src/failure-messages.ts or the SDK setup. */
@@ -130,6 +143,8 @@ export type BridgeEvent =
   | RunRecordEvent
   | HeartbeatEvent
   | RunLogEvent
+  | BaselineEvent
+  | TagsEvent
   | ResultEvent
   | ErrorEvent
 

@@ -9,6 +9,7 @@ import os
 import signal
 import time
 
+from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
 from remote_watch import RemoteWatch
@@ -41,7 +42,7 @@ def launch_and_follow(request):
     gc.enable()
     if request.get("synchronous", True):
         watch = None if resource in LOCAL_RESOURCES else remote_watch(launch, request.get("progress"))
-        wait_and_report(run, launch, request.get("timeout_seconds"), api, watch)
+        wait_and_report(run, launch, request, api, watch)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -57,7 +58,8 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, timeout, api, watch=None):
+def wait_and_report(run, launch, request, api, watch=None):
+    timeout = request.get("timeout_seconds")
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline, watch))
     cancel["wake"] = None
@@ -66,9 +68,11 @@ def wait_and_report(run, launch, timeout, api, watch=None):
     warnings = []
     # A cancel must end in seconds: the read-back gets less time then.
     # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
-    emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
+    public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
+    emit_record(entity, project, run_id, api=public_api,
                 settle=settle_for(state, warnings), warnings=warnings,
                 seconds=2.0 if cancel["requested"] else 5.0)
+    after_run(request, entity, project, run_id, api=public_api)
     if watch is not None and cancel["reason"] is None:
         watch.ended(state)
     proc = local_job_process(run)  # a local run: its exit code says why it failed

@@ -13,6 +13,7 @@ import {
 } from './values.js'
 import { RESOURCES, type Resource } from './resources.js'
 import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
+import { needsBaseline, parseGates, type Gate, type GateMissing } from './gates.js'
 
 /** launch_add's priority levels, by the names `wandb launch --priority` takes. */
 export const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 } as const
@@ -69,7 +70,17 @@ export const INPUT_NAMES = [
   'attach',
   // SDK setup (src/sdk-setup.ts)
   'wandb_version',
-  'extra_packages'
+  'extra_packages',
+  // Gates on the run's metrics (src/gates.ts) and the pull-request report (src/pr-report.ts)
+  'gates',
+  'gate_missing',
+  'gate_mode',
+  'baseline',
+  'tags',
+  'comment',
+  'comment_key',
+  'github_token',
+  'check_name'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -109,7 +120,26 @@ export interface Inputs {
   /** SDK setup (src/sdk-setup.ts): which wandb, and what else to install with it. */
   wandbVersion: WandbVersion
   extraPackages: string[]
+  /** Conditions on the run's summary metrics, checked once it has ended. */
+  gates: Gate[]
+  gateMissing: GateMissing
+  /** warn: failed gates are warnings and the step stays green. */
+  gateMode: 'fail' | 'warn'
+  baseline?: BaselineInput
+  /** Added to the run through the public API once it has ended. */
+  tags: string[]
+  /** Report on the pull request: one comment, edited in place. */
+  comment: boolean
+  /** Tells this step's comment from the others: comment_key, else workflow, job and launch inputs. */
+  commentKey: string
+  commentKeyGiven: boolean
+  githubToken?: string
+  /** Report as a check run of this name. */
+  checkName?: string
 }
+
+/** The run the gates compare with: a run path, or run filters of which the newest finished run is taken. */
+export type BaselineInput = { path: string } | { filters: Mapping }
 
 export interface QueueInputs {
   name: string
@@ -157,6 +187,27 @@ const optionalText = z
   .string()
   .transform((v) => v.trim() || undefined)
 
+/** What the runner's own boolean inputs take (core.getBooleanInput: YAML 1.2's core schema), no
+ *  more: yes/on/1 would work here and nowhere else. */
+function parseBoolean(v: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(v)) return true
+  if (['false', 'False', 'FALSE'].includes(v)) return false
+  throw new Error(`must be true or false, got "${v}"`)
+}
+
+const RUN_PATH = /^[^\s/:{}[\]]+\/[^\s/:{}[\]]+\/[^\s/:{}[\]]+$/
+
+/** W&B refuses tags longer than 64 characters. */
+const MAX_TAG = 64
+
+/** Tags separated by commas or newlines. */
+export function parseTags(raw: string): string[] {
+  const tags = [...new Set(raw.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))]
+  const long = tags.filter((t) => t.length > MAX_TAG)
+  if (long.length) throw new Error(`W&B takes tags of at most ${MAX_TAG} characters: ${long.join(', ')}`)
+  return tags
+}
+
 const noSpaces = (what: string) =>
   optionalText.refine((v) => v === undefined || !/\s/.test(v), `must be ${what} without spaces`)
 
@@ -187,14 +238,8 @@ function schema(workspace: string) {
       synchronous: z
         .string()
         .transform((v) => v.trim() || 'true')
-        // What the runner's own boolean inputs take (core.getBooleanInput: YAML 1.2's core schema),
-        // no more: yes/on/1 would work here and nowhere else. Not .pipe(): its issue aborts the
-        // object, so the checks below would not run.
-        .transform(parsed((v) => {
-          if (['true', 'True', 'TRUE'].includes(v)) return true
-          if (['false', 'False', 'FALSE'].includes(v)) return false
-          throw new Error(`must be true or false, got "${v}"`)
-        })),
+        // Not .pipe(): its issue aborts the object, so the checks below would not run.
+        .transform(parsed(parseBoolean)),
       run_id: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(checkRunId)(v, ctx))),
       repository: optionalText,
       api_key: optionalText,
@@ -224,7 +269,30 @@ function schema(workspace: string) {
       watch_metrics: z.string().transform((v) => v.split(/[,\n]/).map((m) => m.trim()).filter(Boolean)),
       attach: noSpaces('a run path entity/project/run_id, or with queue a queue item ID'),
       wandb_version: z.string().transform(parsed(parseWandbVersion)),
-      extra_packages: z.string().transform(parsed(parseExtraPackages))
+      extra_packages: z.string().transform(parsed(parseExtraPackages)),
+      gates: z.string().transform(parsed(parseGates)),
+      gate_missing: z
+        .string()
+        .transform((v) => v.trim() || 'fail')
+        .pipe(z.enum(['fail', 'pass'], { error: 'must be fail or pass' })),
+      gate_mode: z
+        .string()
+        .transform((v) => v.trim() || 'fail')
+        .pipe(z.enum(['fail', 'warn'], { error: 'must be fail or warn' })),
+      baseline: optionalText.transform((v, ctx): BaselineInput | undefined => {
+        if (v === undefined) return undefined
+        if (RUN_PATH.test(v)) return { path: v }
+        const filters = parsed((text) => parseMapping(text, workspace))(v, ctx)
+        return filters === z.NEVER ? z.NEVER : { filters }
+      }),
+      tags: z.string().transform(parsed(parseTags)),
+      comment: z
+        .string()
+        .transform((v) => v.trim() || 'false')
+        .transform(parsed(parseBoolean)),
+      comment_key: optionalText.refine((v) => v === undefined || !v.includes('-->'), 'must not contain -->'),
+      github_token: optionalText,
+      check_name: optionalText
     })
     .superRefine((v, ctx) => {
       if (v.attach) checkAttach(v, ctx)
@@ -255,6 +323,33 @@ function schema(workspace: string) {
           path: ['queue_timeout'],
           message: 'applies only while waiting for an agent: it needs synchronous: true'
         })
+      }
+      if (v.synchronous === false) {
+        // gates and tags need the run to have ended: its summary, and a run that exists
+        for (const name of ['gates', 'baseline', 'tags'] as const) {
+          const value = v[name]
+          if (value !== undefined && (!Array.isArray(value) || value.length > 0)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'applies only when the run is waited on: it needs synchronous: true' })
+          }
+        }
+      }
+      if (Array.isArray(v.gates)) {
+        const withBaseline = v.gates.filter((g) => g.threshold.kind === 'baseline')
+        if (withBaseline.length && !v.baseline) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['gates'],
+            message: `${withBaseline.map((g) => `"${g.text}"`).join(', ')} compare${withBaseline.length === 1 ? 's' : ''} with baseline: set the baseline input (a run path entity/project/run_id, or run filters such as {state: finished, tags: main})`
+          })
+        }
+        if (v.baseline && !needsBaseline(v.gates)) {
+          ctx.addIssue({ code: 'custom', path: ['baseline'], message: 'is only used by gates that compare with baseline (eval/acc >= baseline - 0.01): add one, or leave baseline empty' })
+        }
+      }
+      for (const name of ['comment', 'check_name'] as const) {
+        if (v[name] && !v.github_token) {
+          ctx.addIssue({ code: 'custom', path: ['github_token'], message: `is empty, and ${name} needs a token: leave github_token at its default, \${{ github.token }}, or give one` })
+        }
       }
       if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
         ctx.addIssue({
@@ -319,6 +414,15 @@ function templateValues(values: Mapping, ctx: z.RefinementCtx): Record<string, s
   return out
 }
 
+/** What tells matrix entries apart (the runner gives an action no matrix): the launch inputs as
+ *  written (a config file's path, not its contents, which a pull request may change). */
+const LAUNCH_IDENTITY = ['job', 'docker_image', 'entry_point', 'resource', 'resource_args', 'entity', 'project', 'config', 'queue', 'template_variables'] as const
+
+function defaultCommentKey(raw: RawInputs, env: Env): string {
+  const launch = LAUNCH_IDENTITY.map((name) => `${name}=${raw[name].trim()}`).join('\n')
+  return `${env.GITHUB_WORKFLOW ?? ''}\n${env.GITHUB_JOB ?? ''}\n${launch}`
+}
+
 /** Parses every input at once; throws InputError listing all problems, each naming its input. */
 export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
   const withEnvDefaults = {
@@ -370,6 +474,16 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     watchMetrics: v.watch_metrics,
     attach,
     wandbVersion: v.wandb_version,
-    extraPackages: v.extra_packages
+    extraPackages: v.extra_packages,
+    gates: v.gates,
+    gateMissing: v.gate_missing,
+    gateMode: v.gate_mode,
+    baseline: v.baseline,
+    tags: v.tags,
+    comment: v.comment,
+    commentKey: v.comment_key ?? defaultCommentKey(raw, env),
+    commentKeyGiven: v.comment_key !== undefined,
+    githubToken: v.github_token,
+    checkName: v.check_name
   }
 }

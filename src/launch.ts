@@ -26,12 +26,19 @@ export const TAIL_LINES = 100
  */
 export type OnSdk = (sdk: SdkEvent | undefined) => void
 
+/** What the caller is told while the launch goes on. */
+export interface LaunchHooks {
+  onSdk?: OnSdk
+  /** The run is queued or running (it may be told twice in queue mode: queued, then running). */
+  onStarted?: (stage: 'queued' | 'running', outcome: Outcome) => void
+}
+
 export async function launchAndFollow(
   inputs: Inputs,
   python: string,
   request: BridgeRequest,
   cancel: CancelHandle,
-  onSdk?: OnSdk,
+  { onSdk, onStarted }: LaunchHooks = {},
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Outcome> {
   const started = Date.now()
@@ -52,6 +59,7 @@ export async function launchAndFollow(
 
   // The launch group opens once the SDK is known; the few lines printed before are held back.
   const early: string[] = []
+  let runningSeen = false // queue mode: the comment says "running" once
   let logOpen = false
   const openLog = (): void => {
     if (logOpen) return
@@ -89,12 +97,14 @@ export async function launchAndFollow(
           case 'submitted':
             outcome.submitted = { ...target(event), backendId: event.backend_id ?? undefined }
             setOutputs({ ...targetOutputs(outcome.submitted), backend_id: event.backend_id ?? '' })
+            onStarted?.('running', outcome)
             break
           case 'queued':
             // the run ID and the item ID are known at once: a later step can follow either
             outcome.submitted = target(event)
             outcome.queued = { itemId: event.queue_item_id, queue: event.queue, projectQueue: event.project_queue }
             setOutputs({ queue_item_id: event.queue_item_id, ...targetOutputs(outcome.submitted) })
+            onStarted?.('queued', outcome)
             break
           case 'progress': {
             const s = outcome.submitted
@@ -103,6 +113,10 @@ export async function launchAndFollow(
               s.runId = event.run_id
               s.runUrl = runUrl(app, s.entity, s.project, s.runId)
               setOutputs({ run_id: s.runId, run_url: s.runUrl })
+            }
+            if (event.stage === 'running' && !runningSeen) {
+              runningSeen = true
+              onStarted?.('running', outcome)
             }
             process.stdout.write(`${progressLine(event, outcome, (Date.now() - started) / 1000)}\n`)
             break
@@ -115,6 +129,12 @@ export async function launchAndFollow(
             break
           case 'run_log':
             outcome.runLog = event
+            break
+          case 'baseline':
+            outcome.baseline = event
+            break
+          case 'tags':
+            outcome.tagsError = event.error ?? undefined
             break
           case 'result':
             outcome.result = event

@@ -2,9 +2,10 @@
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { GitHubReport } from './github-report.js'
 import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
 import { placeWithJob } from './job-home.js'
-import { launchAndFollow, type CancelHandle } from './launch.js'
+import { launchAndFollow, type CancelHandle, type LaunchHooks } from './launch.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
 import { annotation, reportNotLaunched, reportOutcome } from './report.js'
@@ -37,6 +38,12 @@ export async function run(): Promise<void> {
       for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
     }
     if (home.note) core.info(home.note)
+    // The pull-request comment and check run: set up beside the launch, never in its way.
+    const github = GitHubReport.start(inputs)
+    const launched = inputs
+    const onStarted: LaunchHooks['onStarted'] = (stage, outcome) => {
+      if (outcome.submitted) github?.started({ stage, submitted: { ...outcome.submitted }, queued: outcome.queued, ...whatWhere(launched) })
+    }
     const python = await findPython(inputs.python)
     if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
@@ -46,17 +53,34 @@ export async function run(): Promise<void> {
     const sdk = new SdkSetup(inputs, python, request, () => cancel.requested)
     const first = await sdk.first()
     // Launch and wait; once more with the virtualenv when the bridge said the SDK would not do.
-    let outcome = await launchAndFollow(inputs, first.python, first.request, cancel, first.onSdk)
+    let outcome = await launchAndFollow(inputs, first.python, first.request, cancel, { onSdk: first.onSdk, onStarted })
     const second = await sdk.fallback(outcome)
-    if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel)
-    // Report.
-    const verdict = await reportOutcome(outcome, inputs)
-    if (verdict.ok) core.info(verdict.message)
-    else core.setFailed(annotation(verdict))
+    if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
+    // Report: the step's verdict first, then GitHub's copy of it.
+    const report = await reportOutcome(outcome, inputs)
+    if (report.ok) core.info(report.message)
+    else core.setFailed(annotation(report))
+    await github?.finish({
+      conclusion: report.conclusion,
+      message: report.message,
+      seconds: outcome.seconds,
+      submitted: outcome.submitted,
+      gatesTable: report.gatesTable,
+      gatesPassed: report.gates?.passed ?? true,
+      ...whatWhere(inputs)
+    })
   } catch (error) {
     const message = error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`
     await reportNotLaunched(message, inputs)
     core.setFailed(message)
   }
   // The handlers stay: a late signal must not kill the process while it reports and exits.
+}
+
+/** What ran where, for the reports on GitHub. */
+function whatWhere(inputs: Inputs): { what: string; where: string } {
+  return {
+    what: inputs.job ?? inputs.dockerImage ?? '',
+    where: inputs.queue ? `queue ${inputs.queue.name}` : inputs.resource
+  }
 }

@@ -1,6 +1,6 @@
 // What one launch came to, as the bridge reported it: collected by src/launch.ts, judged and
 // summarised by src/report.ts, and read by src/sdk-setup.ts to tell an SDK that would not do.
-import type { ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './bridge.js'
+import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './bridge.js'
 
 export interface Submitted {
   runId: string
@@ -24,6 +24,10 @@ export interface Outcome {
   result?: ResultEvent
   /** The run as W&B recorded it once it ended (synchronous runs). */
   record?: RunRecordEvent
+  /** The run the baseline gates compare with, as the bridge looked it up. */
+  baseline?: BaselineEvent
+  /** Adding the tags to the run failed: why. */
+  tagsError?: string
   error?: ErrorEvent
   /** A run that failed on W&B: the end of its output.log. */
   runLog?: RunLogEvent

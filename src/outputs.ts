@@ -14,7 +14,11 @@ export const OUTPUT_NAMES = [
   'timed_out',
   'queue_item_id',
   'wandb_version',
-  'log_file'
+  'log_file',
+  'summary',
+  'metrics',
+  'gates',
+  'gates_passed'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 

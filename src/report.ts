@@ -4,11 +4,13 @@ import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { annotationLines, describeFailure, type Failure } from './failure.js'
 import { formatDuration } from './format.js'
+import { describeGate, gatesMarkdown, judgeGates, type GateVerdict } from './gate-report.js'
 import type { Inputs } from './inputs.js'
 import { explainError } from './failure-messages.js'
 import type { Outcome } from './outcome.js'
 import { setOutputs } from './outputs.js'
 import { HOW_TO_GET_WANDB } from './python.js'
+import type { Conclusion } from './report-status.js'
 
 /** The state output of a run that never started (input errors, SDK errors, cancelled before launch). */
 export const NOT_LAUNCHED = 'not_launched'
@@ -129,9 +131,36 @@ export function stateOutput(outcome: Outcome): string {
   return outcome.result?.state ?? (outcome.submitted || outcome.queued ? UNKNOWN_STATE : NOT_LAUNCHED)
 }
 
-export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Verdict> {
-  const v = verdict(outcome, inputs)
-  if (!v.ok) v.failure = describeFailure(outcome, inputs)
+/** The step's verdict with the gates' (when there are gates), and how a check run ends. */
+export interface Report extends Verdict {
+  conclusion: Conclusion
+  gates?: GateVerdict
+  /** The gates as a Markdown table, empty without gates. */
+  gatesTable: string
+}
+
+/** The run's verdict, then the gates': a failed gate fails a run that passed, unless gate_mode is warn. */
+export function withGates(run: Verdict, gates: GateVerdict | undefined, inputs: Inputs): Verdict {
+  if (!gates || gates.passed || !run.ok) return run
+  const failed = `${gates.failed.length} of ${gates.rows.length} gate${gates.rows.length === 1 ? '' : 's'} failed: ${gates.failed.map(describeGate).join('; ')}.`
+  if (inputs.gateMode === 'warn') return { ok: true, message: `${run.message} ${failed} (gate_mode: warn)` }
+  return { ok: false, message: `${run.message.replace(/\.$/, '')}, but ${failed}` }
+}
+
+export function conclusion(outcome: Outcome, v: Verdict): Conclusion {
+  if (outcome.result?.cancelled) return 'cancelled'
+  if (outcome.result?.timed_out || outcome.result?.queue_timed_out) return 'timed_out'
+  return v.ok ? 'success' : 'failure'
+}
+
+export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Report> {
+  const run = verdict(outcome, inputs)
+  if (!run.ok) run.failure = describeFailure(outcome, inputs)
+  const summary = outcome.record && outcome.record.state !== null ? outcome.record.summary : undefined
+  const baseline = outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
+  const gates = inputs.gates.length ? judgeGates(inputs, summary, baseline, whyNoSummary(outcome)) : undefined
+  const v = withGates(run, gates, inputs)
+  const gatesTable = gates ? gatesMarkdown(inputs, gates.rows) : ''
   if (outcome.logFile) {
     setOutputs({ log_file: outcome.logFile })
     core.info(`The job's output goes to ${outcome.logFile} (output log_file) while it runs on.`)
@@ -140,19 +169,47 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<V
     )
   }
   // Set on every path, so that a later step can always tell what happened.
-  setOutputs({ state: stateOutput(outcome), timed_out: String(outcome.result?.timed_out ?? false) })
+  setOutputs({
+    state: stateOutput(outcome),
+    timed_out: String(outcome.result?.timed_out ?? false),
+    summary: summary ? JSON.stringify(summary) : '',
+    metrics: JSON.stringify(gates?.metrics ?? {}),
+    gates: JSON.stringify(gates?.rows ?? []),
+    gates_passed: String(gates?.passed ?? true)
+  })
   // A local run's PID may only be known once the job has started.
   const late = outcome.result?.backend_id
   if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
   noteRecord(outcome)
-  await summarise(() => writeSummary(outcome, inputs, v))
-  return v
+  if (outcome.baseline?.path) core.info(`Baseline: W&B run ${outcome.baseline.path}`)
+  else if (outcome.baseline?.error) core.warning(`No baseline for the gates: ${outcome.baseline.error}`)
+  else if (outcome.baseline) core.info('No baseline: no finished run other than this one matched the baseline filters')
+  if (outcome.tagsError) core.warning(`${outcome.tagsError}: a later workflow will not find this run by them`)
+  if (gates && !gates.passed && inputs.gateMode === 'warn' && run.ok) {
+    for (const row of gates.failed) core.warning(`Gate failed (gate_mode: warn): ${describeGate(row)}`)
+  }
+  await summarise(() => writeSummary(outcome, inputs, v, gatesTable))
+  return { ...v, conclusion: conclusion(outcome, v), gates, gatesTable }
+}
+
+/** Why the gates have no summary to check. */
+function whyNoSummary(outcome: Outcome): string {
+  if (outcome.record?.error) return `the run was not read back: ${outcome.record.error}`
+  if (!outcome.result) return 'the launch did not report a result'
+  return outcome.result.submitted || outcome.result.run_started ? 'the run was not read back' : 'no run was started'
 }
 
 /** A failure before anything was launched (inputs, Python, SDK setup, an early cancel): the same
  *  outputs and a summary as any other ending. `inputs` is absent when they did not parse. */
 export async function reportNotLaunched(message: string, inputs?: Inputs): Promise<void> {
-  setOutputs({ state: NOT_LAUNCHED, timed_out: 'false' })
+  setOutputs({
+    state: NOT_LAUNCHED,
+    timed_out: 'false',
+    summary: '',
+    metrics: '{}',
+    gates: '[]',
+    gates_passed: String(inputs !== undefined && inputs.gates.length === 0)
+  })
   await summarise(async () => {
     if (!process.env.GITHUB_STEP_SUMMARY) return
     const rows: [string, string][] = [['State', `❌ ${NOT_LAUNCHED}`]]
@@ -189,7 +246,7 @@ export function recordedState(outcome: Outcome): string | undefined {
   return recorded && recorded !== outcome.result?.state ? recorded : undefined
 }
 
-async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promise<void> {
+async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict, gatesTable: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const s = outcome.submitted
   const state = outcome.result?.cancelled ? `${outcome.result.state ?? NOT_LAUNCHED} (cancelled)`
@@ -215,7 +272,7 @@ async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict): Promi
   ]
   if (outcome.logFile) rows.push(['Log file', `<code>${escapeHtml(outcome.logFile)}</code>`])
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
-  await writeTable(rows, v.message, v.failure ? failureHtml(v.failure) : '')
+  await writeTable(rows, v.message, gatesTable, v.failure ? failureHtml(v.failure) : '')
 }
 
 /** What was asked for: the job or image, where, and on what. */
@@ -227,15 +284,17 @@ function whatRows(inputs: Inputs): [string, string][] {
   ]
 }
 
-async function writeTable(rows: [string, string][], message: string, more = ''): Promise<void> {
+async function writeTable(rows: [string, string][], message: string, gatesTable = '', failure = ''): Promise<void> {
   const commit = await triggeringCommit()
   if (commit) rows.push(['Commit', escapeHtml(commit)])
-  await core.summary
+  const summary = core.summary
     .addHeading('W&amp;B Launch', 3)
     .addTable(rows.map(([k, value]) => [{ data: k, header: true }, value]))
     .addRaw(`<p>${escapeHtml(message).replaceAll('\n', '<br>')}</p>`, true)
-    .addRaw(more, true)
-    .write()
+    .addRaw(failure, true)
+  // Markdown between blank lines, as the pull-request comment and the check run show it
+  if (gatesTable) summary.addHeading('Gates', 4).addRaw(`\n${gatesTable}\n`, true)
+  await summary.write()
 }
 
 /** Why it failed: the facts, then the last lines in a collapsed block. */

@@ -58,6 +58,9 @@ export interface BridgeRequest {
   required_modules?: string[]
   /** Set for the action's own virtualenv: its site-packages go before PYTHONPATH. */
   own_site_packages_first?: boolean
+  /** After the run (src/after_run.py): the run the gates compare with, and tags to add. */
+  baseline?: { path: string } | { filters: Mapping }
+  tags?: string[]
 }
 
 export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {
@@ -108,7 +111,9 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
     timeout_seconds: inputs.timeoutSeconds,
     progress,
     // nothing runs here in queue mode, so nothing outlives the action
-    detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined
+    detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined,
+    baseline: inputs.baseline,
+    tags: inputs.tags.length ? inputs.tags : undefined
   })
 }
 

@@ -55,3 +55,26 @@ def with_retries(call, sleep, attempts=5, first_pause=1.0):
 
 def describe_error(exc):
     return f"{exc}" or type(exc).__name__
+
+
+def call_within(seconds, call, what):
+    """call() in a daemon thread, given `seconds`: a hung connection cannot hold the step.
+    Raises what call() raised, or TimeoutError naming `what`."""
+    import threading
+
+    box = {}
+
+    def run():
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name=what, daemon=True)
+    worker.start()
+    worker.join(max(0.0, seconds))
+    if "error" in box:
+        raise box["error"]
+    if "value" not in box:
+        raise TimeoutError(f"W&B did not answer within {seconds:g}s {what}")
+    return box["value"]

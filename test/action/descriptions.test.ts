@@ -10,7 +10,7 @@ import { withTables } from '../../scripts/readme-tables.mjs'
 import { INPUT_NAMES, parseInputs, PRIORITIES, type RawInputs } from '../../src/inputs.js'
 import { RESOURCES } from '../../src/resources.js'
 import { OUTPUT_NAMES } from '../../src/outputs.js'
-import { loadActionManifest, ROOT } from '../helpers/action.js'
+import { evaluateDefault, loadActionManifest, ROOT } from '../helpers/action.js'
 
 const manifest = loadActionManifest()
 const declaredInputs = Object.keys(manifest.inputs)
@@ -39,7 +39,8 @@ describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
     const given = { job: 'e/p/j', api_key: 'k', run_id: 'fixedid1' }
     const empty = parseInputs(raw(given), {})
     const withDefaults = parseInputs(
-      raw({ ...Object.fromEntries(Object.entries(manifest.inputs).map(([n, i]) => [n, String(i.default ?? '')])), ...given }),
+      // as the runner passes them: an expression (github_token's) evaluated, here without a token
+      raw({ ...Object.fromEntries(Object.entries(manifest.inputs).map(([n, i]) => [n, evaluateDefault(String(i.default ?? ''), {}, n)])), ...given }),
       {}
     )
     const differing = Object.keys({ ...empty, ...withDefaults }).filter(
@@ -59,6 +60,12 @@ describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
     }
     says('synchronous', 'true or false')
     says('timeout', 'synchronous true')
+    for (const value of ['fail', 'pass']) says('gate_missing', value)
+    for (const value of ['fail', 'warn']) says('gate_mode', value)
+    for (const op of ['>=', '>', '<=', '<', '==', '!=']) says('gates', op)
+    says('gates', 'synchronous true')
+    says('tags', 'synchronous true')
+    says('comment', 'true or false')
     assert.deepEqual(missing, [])
   })
   it("the README's Inputs and Outputs tables are action.yml's (npm run docs writes them)", () => {

@@ -40,13 +40,15 @@ if behaviour == "chatty-forever":
     while True:
         print("still running", flush=True)
         time.sleep(0.2)
-if behaviour == "metrics":
+# evaluate: an evaluation job that needs no config (the README's gates example)
+EVALUATION = {"eval/acc": 0.93, "val loss": 0.2}
+if behaviour in ("metrics", "evaluate"):
     # a real training script's shape: wandb.init, a log and a printed line per step, finish
     import wandb
     from wandb._fake_server import metrics_line
 
     run = wandb.init()
-    metrics = dict(run.config.get("metrics") or {})
+    metrics = dict(run.config.get("metrics") or (EVALUATION if behaviour == "evaluate" else {}))
     steps = max(1, int(run.config.get("steps", 3)))
     code = int(run.config.get("exit_code", 0))
     for i in range(1, steps + 1):

@@ -55,7 +55,7 @@ export interface DefaultContext {
   github?: { token?: string }
 }
 
-function evaluateDefault(value: string, context: DefaultContext, input: string): string {
+export function evaluateDefault(value: string, context: DefaultContext, input: string): string {
   return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expr: string) => {
     if (expr === 'github.token') return context.github?.token ?? ''
     throw new Error(`action.yml input ${input}: the emulated runner does not know the expression \${{ ${expr} }}`)

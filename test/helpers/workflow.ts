@@ -75,6 +75,8 @@ export interface JobContext {
   /** github.workspace: the folder run steps start in and the action's workspace. */
   workspace: string
   token?: string
+  /** github.ref_name: the branch (default main). */
+  refName?: string
   /** Run the action against the fake SDK (startAction's `fake`). */
   fake?: boolean
   /** More environment for every step (e.g. pip's package source), below the YAML's own env. */
@@ -160,7 +162,7 @@ export type Value = string | number | boolean | null
 
 /** What an expression can see: the contexts our YAML uses, and the job's status so far. */
 export interface Scope {
-  github: { run_id: string; workspace: string; token: string }
+  github: { run_id: string; workspace: string; token: string; ref_name: string }
   secrets: Record<string, string>
   vars: Record<string, string>
   env: Record<string, string>
@@ -377,7 +379,12 @@ function asString(value: Value): string {
 /** Runs the job's steps in order, as the runner does, and reports each step and the job. */
 export async function runJob(job: Job, context: JobContext): Promise<JobResult> {
   const scope: Scope = {
-    github: { run_id: context.runId ?? '4242', workspace: context.workspace, token: context.token ?? 'ghs_fake-token-for-the-emulator' },
+    github: {
+      run_id: context.runId ?? '4242',
+      workspace: context.workspace,
+      token: context.token ?? 'ghs_fake-token-for-the-emulator',
+      ref_name: context.refName ?? 'main'
+    },
     secrets: context.secrets ?? {},
     vars: context.vars ?? {},
     env: {},

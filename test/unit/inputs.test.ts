@@ -125,7 +125,31 @@ describe('parseInputs maps every input', () => {
       watchMetrics: [],
       attach: undefined,
       wandbVersion: { kind: 'default' },
-      extraPackages: []
+      extraPackages: [],
+      gates: [],
+      gateMissing: 'fail',
+      gateMode: 'fail',
+      baseline: undefined,
+      tags: [],
+      comment: false,
+      // workflow and job (none here), then the launch inputs as written
+      commentKey: [
+        '',
+        '',
+        'job=team/proj/trainer:v3',
+        'docker_image=',
+        'entry_point=python train.py --lr "0.1"',
+        'resource=kubernetes',
+        'resource_args={"kubernetes": {"namespace": "ml"}}',
+        'entity=team',
+        'project=proj',
+        'config=overrides:\n  run_config:\n    lr: 0.1',
+        'queue=',
+        'template_variables='
+      ].join('\n'),
+      commentKeyGiven: false,
+      githubToken: undefined,
+      checkName: undefined
     } satisfies Inputs)
   })
 
@@ -385,5 +409,70 @@ describe('parseInputs attach', () => {
       assert.ok(found.some((p) => p.startsWith(`${name}: `) && /attach/.test(p)), `${name} missing from ${JSON.stringify(found)}`)
     }
     assert.equal(found.length, 5, JSON.stringify(found))
+  })
+})
+
+describe('parseInputs gates, baseline, tags and the pull-request report', () => {
+  it('parses the gates, baseline as a run path or as filters, tags, and the report inputs', () => {
+    const inputs = parseInputs(
+      valid({
+        gates: 'eval/acc >= baseline - 0.01\n"val loss" < 0.5',
+        gate_missing: 'pass',
+        gate_mode: 'warn',
+        baseline: 'team/proj/abc123',
+        tags: 'ci, main\nnightly, ci',
+        comment: 'true',
+        comment_key: 'model-a',
+        github_token: 'ghs_token',
+        check_name: 'W&B eval'
+      }),
+      {}
+    )
+    assert.deepEqual(inputs.gates.map((g) => g.metric), ['eval/acc', 'val loss'])
+    assert.equal(inputs.gateMissing, 'pass')
+    assert.equal(inputs.gateMode, 'warn')
+    assert.deepEqual(inputs.baseline, { path: 'team/proj/abc123' })
+    assert.deepEqual(inputs.tags, ['ci', 'main', 'nightly'])
+    assert.equal(inputs.comment, true)
+    assert.equal(inputs.commentKey, 'model-a')
+    assert.equal(inputs.githubToken, 'ghs_token')
+    assert.equal(inputs.checkName, 'W&B eval')
+    const filters = parseInputs(valid({ gates: 'a > baseline', baseline: '{state: finished, tags: main}' }), {})
+    assert.deepEqual(filters.baseline, { filters: { state: 'finished', tags: 'main' } })
+  })
+  it('a bad gate line is an input error naming the input and the line', () =>
+    assertOneProblem(valid({ gates: 'acc >= 0.9\nacc => 0.9' }), 'gates', /line 2 "acc => 0.9": unknown operator "=>"/))
+  it('a gate on baseline without a baseline input is an error', () =>
+    assertOneProblem(valid({ gates: 'acc >= baseline' }), 'gates', /"acc >= baseline" compares with baseline: set the baseline input/))
+  it('a baseline no gate uses is an error', () =>
+    assertOneProblem(valid({ gates: 'acc >= 0.9', baseline: 'a/b/c' }), 'baseline', /only used by gates that compare with baseline/))
+  it('a baseline that is neither a run path nor a mapping is an error', () =>
+    assertOneProblem(valid({ gates: 'acc >= baseline', baseline: 'just-a-run' }), 'baseline', /must be a mapping/))
+  it('gate_missing and gate_mode take only their values', () => {
+    assertOneProblem(valid({ gate_missing: 'skip' }), 'gate_missing', /fail or pass/)
+    assertOneProblem(valid({ gate_mode: 'pass' }), 'gate_mode', /fail or warn/)
+  })
+  it('gates, baseline and tags need synchronous: true', () => {
+    const found = problems(valid({ synchronous: 'false', gates: 'a > baseline', baseline: 'a/b/c', tags: 'x' }))
+    assert.deepEqual(found.map((p) => p.split(':')[0]).sort(), ['baseline', 'gates', 'tags'])
+    for (const p of found) assert.match(p, /needs synchronous: true/)
+  })
+  it('a tag over 64 characters is an error', () =>
+    assertOneProblem(valid({ tags: `ok, ${'x'.repeat(65)}` }), 'tags', /at most 64 characters/))
+  it('the comment key: comment_key, else workflow, job and the launch inputs as written', () => {
+    const env = { GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'eval' }
+    const key = (overrides: Partial<RawInputs>, e: Env = env) => parseInputs(valid(overrides), e).commentKey
+    assert.notEqual(key({ config: 'a: 1' }, {}), key({ config: 'a: 1' }), 'the workflow and job count')
+    assert.equal(key({ config: 'a: 1' }), key({ config: 'a: 1', name: 'run 2', run_id: 'other', tags: 'x' }))
+    assert.notEqual(key({ config: 'a: 1' }), key({ config: 'a: 2' }))
+    assert.notEqual(key({ resource: 'local-process' }), key({ resource: 'kubernetes' }))
+    assert.equal(key({ comment_key: ' model-a ' }), 'model-a')
+    assert.equal(parseInputs(valid({ comment_key: 'model-a' }), env).commentKeyGiven, true)
+    assertOneProblem(valid({ comment_key: 'a --> b' }), 'comment_key', /must not contain -->/)
+  })
+  it('comment and check_name need a token', () => {
+    assertOneProblem(valid({ comment: 'true' }), 'github_token', /comment needs a token/)
+    assertOneProblem(valid({ check_name: 'eval' }), 'github_token', /check_name needs a token/)
+    assertOneProblem(valid({ comment: 'yes', github_token: 't' }), 'comment', /true or false/)
   })
 })

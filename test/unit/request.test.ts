@@ -154,6 +154,19 @@ describe('buildRequest detached_log', () => {
     assert.ok(!('detached_log' in buildRequest(minimal({ synchronous: false }))), 'detached_log'))
 })
 
+describe('buildRequest after the run: baseline and tags', () => {
+  it('passes the baseline and the tags for src/after_run.py', () => {
+    const request = buildRequest(minimal({ baseline: { filters: { tags: 'main' } }, tags: ['ci', 'main'] }))
+    assert.deepEqual(request.baseline, { filters: { tags: 'main' } })
+    assert.deepEqual(request.tags, ['ci', 'main'])
+    assert.deepEqual(buildRequest(minimal({ baseline: { path: 'e/p/r' } })).baseline, { path: 'e/p/r' })
+  })
+  it('leaves both out when not given', () => {
+    const request = buildRequest(minimal())
+    assert.ok(!('baseline' in request) && !('tags' in request), JSON.stringify(request))
+  })
+})
+
 describe('isLocal', () => {
   const expected: Record<Resource, boolean> = {
     'local-container': true,

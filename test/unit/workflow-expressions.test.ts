@@ -6,7 +6,7 @@ import { evaluate, markdownJobs, shouldRun, substitute, type Scope } from '../he
 
 function scope(overrides: Partial<Scope> = {}): Scope {
   return {
-    github: { run_id: '123', workspace: '/ws', token: 'ghs_t' },
+    github: { run_id: '123', workspace: '/ws', token: 'ghs_t', ref_name: 'feature' },
     secrets: { WANDB_API_KEY: 'k3y' },
     vars: { QUEUE: 'gpu' },
     env: { MODE: 'fast' },
@@ -28,6 +28,7 @@ describe('substitute', () => {
       'abc12345 failure success 123'
     )
     assert.equal(substitute('${{ github.workspace }}/test/fake-sdk', scope()), '/ws/test/fake-sdk')
+    assert.equal(substitute('ci, ${{ github.ref_name }}', scope()), 'ci, feature')
     assert.equal(substitute('${{ github.token }}|${{ secrets.WANDB_API_KEY }}|${{ vars.QUEUE }}|${{ env.MODE }}', scope()), 'ghs_t|k3y|gpu|fast')
   })
 

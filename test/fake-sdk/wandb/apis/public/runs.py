@@ -1,4 +1,4 @@
-# Mirrors wandb/apis/public/runs.py: Run (load, state, storage_id, stop, update_state, config,
+# Mirrors wandb/apis/public/runs.py: Run (load, state, storage_id, stop, update_state, tags, update, config,
 # summary / summary_metrics, lastHistoryStep, history, scan_history, files, file) and Runs (what
 # Api.runs(path, filters, order) returns), plus RunNotFoundError.
 import re
@@ -24,6 +24,7 @@ class Run:
         self._attrs = {"name": run_id}
         self._state = "not found"
         self._record = None
+        self._tags = None
         if attrs is not None:
             self._set(attrs)
         else:
@@ -69,7 +70,11 @@ class Run:
 
     @property
     def tags(self):
-        return list(self._record.get("tags") or [])
+        return list(self._tags if self._tags is not None else self._record.get("tags") or [])
+
+    @tags.setter
+    def tags(self, value):  # the real Run keeps it until update()
+        self._tags = list(value)
 
     @property
     def summary_metrics(self):
@@ -112,6 +117,17 @@ class Run:
 
     def stop(self):
         _fake_server.stop_run(self.storage_id)
+
+    def update(self):
+        """Like the real one's UpsertBucket: the run's tags (and description, config, ...) as set here."""
+        record("run_update", run=self.id, tags=self.tags)
+        run = _fake_runs.load(self._entity, self.project, self.id)
+        if run is None:
+            raise CommError(f"Could not find run {self._entity}/{self.project}/{self.id}")
+        run["tags"] = self.tags
+        _fake_runs.save(run)
+        self._set(run)
+        self._tags = None
 
     def update_state(self, state):
         try:
