@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { isRunnerOnly } from './job-env.js'
 
 type Env = Record<string, string | undefined>
 
@@ -65,10 +66,11 @@ export async function chooseInstaller(basePython: string, env: Env = process.env
   return { tool: 'pip', withBasePip, why }
 }
 
-/** The installer's environment: ours, less the W&B key, plus the uv names of pip's index settings. */
+/** The installer's environment: ours, less the W&B key, the inputs and the runner's files and tokens,
+ *  plus the uv names of pip's index settings. */
 export function installerEnv(env: Env = process.env, tool: 'uv' | 'pip' = 'pip'): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'WANDB_API_KEY') out[k] = v
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'WANDB_API_KEY' && !isRunnerOnly(k)) out[k] = v
   if (tool === 'uv') {
     const map: [string, string, (v: string) => string][] = [
       ['PIP_INDEX_URL', 'UV_INDEX_URL', (v) => v],

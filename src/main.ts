@@ -5,6 +5,7 @@ import path from 'node:path'
 import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
 import { placeWithJob } from './job-home.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
+import { inert } from './log-text.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
 import { reportNotLaunched, reportOutcome } from './report.js'
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel)
     // Report.
     const verdict = await reportOutcome(outcome, inputs)
-    if (verdict.ok) core.info(verdict.message)
+    if (verdict.ok) core.info(inert(verdict.message)) // it quotes the server (states, messages)
     else core.setFailed(verdict.message)
   } catch (error) {
     const message = error instanceof InputError ? error.message : `wandb-launch: ${errorMessage(error)}`

@@ -74,7 +74,7 @@ def advance():
     now = time.monotonic()
     d = delay()
     for item in _items.values():
-        if item["queue"] == "stuck-queue" or item["state"] == "FAILED":
+        if item["queue"] in ("stuck-queue", "hostile-queue") or item["state"] == "FAILED":
             continue
         t = item["pushed"]
         if item["state"] == "PENDING" and now >= t + d:
@@ -129,6 +129,13 @@ def write_metrics(run, run_config):
 
 def metrics_line(i, steps, values):
     return f"[fake job metrics] step {i}/{steps} " + " ".join(f"{k}={v:.6g}" for k, v in sorted(values.items()))
+
+
+def shown_state(item):
+    """hostile-queue: a server that puts workflow commands into the item's state."""
+    if item["queue"] == "hostile-queue":
+        return f"{item['state']}\n::warning::forged by the server\n  ##[error]forged too"
+    return item["state"]
 
 
 def find_item(iid):
@@ -199,7 +206,7 @@ def graphql(query, variables):
         item = find_item(variables["itemId"])
         view = None
         if item is not None:
-            view = {"id": item["id"], "state": item["state"], "associatedRunId": item["associatedRunId"],
+            view = {"id": item["id"], "state": shown_state(item), "associatedRunId": item["associatedRunId"],
                     "error": item["error"] and {"message": item["error"]["message"]}}
         return {"project": {"runQueue": {"runQueueItem": view}}}
     raise CommError(f"fake server: operation {name} is not served")
