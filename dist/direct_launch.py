@@ -12,7 +12,7 @@ import time
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
 from run_record import emit_record
-from run_wait import cancel_run, state_of, wait_for_end
+from run_wait import cancel_run, live_job_groups, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 
 
@@ -23,6 +23,7 @@ def launch_and_follow(request):
     from wandb.sdk.launch import launch as sdk_launch
 
     prepare_sdk(resource)
+    cancel["job_groups"] = lambda: live_job_groups(tracked["runs"])
     api = make_api()
     cancel["phase"] = "launch"
     started = time.monotonic()

@@ -44,6 +44,9 @@ def enqueue_and_follow(request):
 
     base = {"submitted": True, "cancelled": False, "timed_out": False, "cancel_error": None,
             "queue_item_id": str(queued.id), "queue_timed_out": False, "item_removed": False}
+    # what a cancel that overruns its deadline reports (bridge_events.report_overrun)
+    cancel["known"] = {"queue_item_id": str(queued.id), "run_id": run_id, "run_started": False,
+                       "queue_timed_out": False, "item_removed": False}
     queue = request["queue"]
     started = time.monotonic()
     timeout = request.get("timeout_seconds")
