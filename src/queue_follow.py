@@ -82,10 +82,18 @@ class QueueFollow:
         return {"state": state, "run_id": self.run_id, "item_state": self.item_state,
                 "item_error": self.item_error, "run_started": self.run is not None, **fields}
 
+    def on_time(self, call, what):
+        """A network call of the wait: POLL_SECONDS at most and never past the timeouts (a server
+        that does not answer is an API error like any other); abandoned the moment a cancel comes."""
+        now = time.monotonic()
+        limits = [self.deadline, self.queue_deadline if self.run is None else None]
+        seconds = min([POLL_SECONDS] + [limit - now for limit in limits if limit is not None])
+        return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel["requested"] or parent_gone())
+
     def try_load_run(self, waiting=None):
         """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
         try:
-            self.run = (waiting or on_time)(
+            self.run = (waiting or self.on_time)(
                 lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"), "reading the run")
             self.run_state = self.run.state
         except Exception as exc:
@@ -143,11 +151,6 @@ def pause(f, seconds):
         time.sleep(min(left, 0.1))
 
 
-def on_time(call, what):
-    """A network call of the wait: POLL_SECONDS at most, and abandoned the moment a cancel comes."""
-    return call_with_deadline(call, POLL_SECONDS, what, give_up=lambda: cancel["requested"] or parent_gone())
-
-
 def api_trouble(f, exc):
     now = time.monotonic()
     if f.error_since is None:
@@ -178,7 +181,7 @@ def poll(f):
             f.progress("claimed")
             f.try_load_run()
     else:
-        on_time(lambda: f.run.load(force=True), "reading the run's state")
+        f.on_time(lambda: f.run.load(force=True), "reading the run's state")
         f.run_state = f.run.state
     if f.run is not None:
         f.progress(f.run_state)
@@ -186,7 +189,7 @@ def poll(f):
 
 
 def fetch_item(f):
-    res = on_time(lambda: graphql(f.public_api, ITEM_QUERY, {
+    res = f.on_time(lambda: graphql(f.public_api, ITEM_QUERY, {
         "projectName": f.queued.project_queue,
         "entityName": f.queued.entity,
         "runQueue": f.queued.queue_name,

@@ -8,6 +8,9 @@ What the SDK leaves to the caller, or gets wrong, and what queue mode does inste
 - `launch_add` pushes the item first and checks that the job exists afterwards, leaving a dead item
   behind: the job and the queue are checked before anything is pushed (queue_checks.py), and an
   item that launch_add pushed before raising is removed again (queue_push.py).
+- A push whose answer was lost is sent again by wandb-core, and the queue holds two items for one
+  run: the items carrying the run ID are looked up after the push and all but one removed
+  (queue_dedupe.py).
 - `launch_add` prints the whole launch spec, which holds the `config` input (secrets included):
   the printed copy is redacted (spec_redaction.py); the pushed spec is not changed.
 - `QueuedRun.wait_until_running()` never returns for an item no agent takes, nor for one that
@@ -22,6 +25,7 @@ from __future__ import annotations
 import time
 
 from bridge_events import cancel, emit
+from queue_dedupe import keep_one
 from queue_follow import QueueFollow, follow
 from queue_push import push
 from queue_stop import stop
@@ -38,6 +42,7 @@ def enqueue_and_follow(request):
     queued = push(request, public_api, launch_api, time.sleep)
     cancel["phase"] = "wait"
     run_id = request["launch"].get("run_id")
+    queued = keep_one(public_api, queued, run_id)  # a push sent twice leaves one item
     emit("queued", queue_item_id=str(queued.id), queue=queued.queue_name,
          project_queue=queued.project_queue, run_id=run_id, entity=queued.entity,
          project=queued.project)

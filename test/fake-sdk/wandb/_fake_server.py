@@ -209,4 +209,9 @@ def graphql(query, variables):
             view = {"id": item["id"], "state": shown_state(item), "associatedRunId": item["associatedRunId"],
                     "error": item["error"] and {"message": item["error"]["message"]}}
         return {"project": {"runQueue": {"runQueueItem": view}}}
+    if name == "LaunchActionQueueItems":
+        advance()
+        nodes = [{"id": item["id"], "state": shown_state(item), "runSpec": item["spec"]}
+                 for item in _items.values() if item["queue"] == variables["runQueue"]]
+        return {"project": {"runQueue": {"runQueueItems": {"edges": [{"node": n} for n in nodes]}}}}
     raise CommError(f"fake server: operation {name} is not served")
