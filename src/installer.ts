@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { runInstaller } from './installer-process.js'
 import { isRunnerOnly } from './job-env.js'
 
 type Env = Record<string, string | undefined>
@@ -119,12 +120,11 @@ async function run(command: string, args: string[], env: Record<string, string>,
   process.stdout.write(`::stop-commands::${token}\n`)
   let result
   try {
-    result = await getExecOutput(command, args, { ignoreReturnCode: true, env })
-  } catch (error) {
-    result = { exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) }
+    result = await runInstaller(command, args, env)
   } finally {
     process.stdout.write(`::${token}::\n`)
   }
+  if (result.cancelled) throw new InstallError(`${what} was stopped: the step was cancelled. Nothing was launched.`, [])
   if (result.exitCode === 0) return
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean)
   const tail = lines.slice(-TAIL_LINES)

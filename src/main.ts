@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
+import { stopInstallers } from './installer-process.js'
 import { placeWithJob } from './job-home.js'
 import { launchAndFollow, type CancelHandle } from './launch.js'
 import { inert } from './log-text.js'
@@ -23,6 +24,7 @@ export async function run(): Promise<void> {
     }
     cancel.requested = true
     core.info(`Received ${signal}: cancelling the W&B run`)
+    stopInstallers() // an SDK install in progress ends too
     cancel.bridge?.cancel()
   }
   process.on('SIGINT', onSignal)

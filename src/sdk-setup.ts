@@ -171,7 +171,7 @@ export async function provideVenv(
 async function readyVenv(venv: Venv, plan: SdkPlan, basePython: string, env: Env): Promise<SdkSource> {
   if (isReady(venv)) return 'tool cache'
   // One writer per directory: another job on this machine may be building the same one.
-  const unlock = await lockVenv(venv)
+  const unlock = await lockVenv(venv, (note) => core.info(note))
   try {
     if (isReady(venv)) return 'tool cache' // built while we waited
     removeVenv(venv) // a half-built leftover is never used
