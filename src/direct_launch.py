@@ -12,8 +12,9 @@ import time
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from local_run_end import settle_for
 from run_record import emit_record
-from run_wait import cancel_run, live_job_groups, state_of, wait_for_end
+from run_wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
+from subreaper import become_subreaper, children, end_escaped
 
 
 def launch_and_follow(request):
@@ -25,6 +26,9 @@ def launch_and_follow(request):
     prepare_sdk(resource)
     cancel["job_groups"] = lambda: live_job_groups(tracked["runs"])
     api = make_api()
+    # Linux: what leaves the job's process group comes back to the bridge and is ended with the job
+    subreaping = resource in LOCAL_RESOURCES and request.get("synchronous", True) and become_subreaper()
+    before = set(children())
     cancel["phase"] = "launch"
     started = time.monotonic()
     try:
@@ -40,7 +44,7 @@ def launch_and_follow(request):
     emit_submitted(run, launch, started)
     gc.enable()
     if request.get("synchronous", True):
-        wait_and_report(run, launch, request.get("timeout_seconds"), api)
+        wait_and_report(run, launch, request.get("timeout_seconds"), api, before if subreaping else None)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -56,10 +60,13 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, timeout, api):
+def wait_and_report(run, launch, timeout, api, keep_children=None):
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline))
     cancel["wake"] = None
+    if keep_children is not None:  # the job has ended: so does what it left behind
+        job = local_job_process(run)
+        end_escaped(keep_children | ({job.pid} if job is not None else set()))
     finish_output(run)
     run_id, entity, project = run_target(launch)
     warnings = []
