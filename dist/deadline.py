@@ -62,7 +62,10 @@ class Budget:
         return max(0.0, self.end - time.monotonic())
 
 
-_watchdog = {"started": False, "done": threading.Event()}
+_watchdog = {"started": False, "done": threading.Event(), "end": None}
+# What a cancel still needs after a read that is cut short: the result, the exit hooks (0.5 s),
+# the exit, and the action's report.
+RESULT_MARGIN_SECONDS = 1.2
 
 
 def start_watchdog(on_overrun, seconds=WATCHDOG_SECONDS):
@@ -71,6 +74,7 @@ def start_watchdog(on_overrun, seconds=WATCHDOG_SECONDS):
     if _watchdog["started"]:
         return
     _watchdog["started"] = True
+    _watchdog["end"] = time.monotonic() + seconds
 
     def watch():
         if _watchdog["done"].wait(seconds):
@@ -81,6 +85,14 @@ def start_watchdog(on_overrun, seconds=WATCHDOG_SECONDS):
             os._exit(0)
 
     threading.Thread(target=watch, name="cancel watchdog", daemon=True).start()
+
+
+def seconds_for(limit):
+    """`limit` seconds, or less once a cancel runs: what remains before the watchdog, so that a
+    read which may be cut short (the run record) never costs the result its place."""
+    if _watchdog["end"] is None:
+        return limit
+    return max(0.0, min(limit, _watchdog["end"] - time.monotonic() - RESULT_MARGIN_SECONDS))
 
 
 def finished():

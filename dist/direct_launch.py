@@ -10,6 +10,7 @@ import signal
 import time
 
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
+from deadline import seconds_for
 from local_run_end import settle_for
 from run_record import emit_record
 from run_wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
@@ -74,7 +75,7 @@ def wait_and_report(run, launch, timeout, api, keep_children=None):
     # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
     emit_record(entity, project, run_id, api=api if hasattr(api, "run") else None,
                 settle=settle_for(state, warnings), warnings=warnings,
-                seconds=2.0 if cancel["requested"] else 5.0)
+                seconds=seconds_for(2.0 if cancel["requested"] else 5.0))
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
          backend_id=None if run.id is None else str(run.id))

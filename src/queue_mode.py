@@ -25,6 +25,7 @@ from __future__ import annotations
 import time
 
 from bridge_events import cancel, emit
+from deadline import seconds_for
 from queue_dedupe import keep_one
 from queue_follow import QueueFollow, follow
 from queue_push import push
@@ -71,7 +72,7 @@ def enqueue_and_follow(request):
     outcome = follow(following)
     if following.run is not None:  # the run W&B recorded: its summary and last step
         emit_record(queued.entity, queued.project, following.run_id, api=public_api,
-                    seconds=2.0 if cancel["requested"] else 5.0)
+                    seconds=seconds_for(2.0 if cancel["requested"] else 5.0))
     emit("result", **{**base, **outcome})
 
 
