@@ -11,11 +11,13 @@ import time
 
 from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
+from deadline import seconds_for
 from local_run_end import settle_for
 from remote_watch import RemoteWatch
 from run_record import emit_record
-from run_wait import cancel_run, local_job_process, state_of, wait_for_end
+from run_wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
+from subreaper import become_subreaper, children, end_escaped
 
 
 def launch_and_follow(request):
@@ -25,7 +27,11 @@ def launch_and_follow(request):
     from wandb.sdk.launch import launch as sdk_launch
 
     prepare_sdk(resource)
+    cancel["job_groups"] = lambda: live_job_groups(tracked["runs"])
     api = make_api()
+    # Linux: what leaves the job's process group comes back to the bridge and is ended with the job
+    subreaping = resource in LOCAL_RESOURCES and request.get("synchronous", True) and become_subreaper()
+    before = set(children())
     cancel["phase"] = "launch"
     started = time.monotonic()
     try:
@@ -42,7 +48,7 @@ def launch_and_follow(request):
     gc.enable()
     if request.get("synchronous", True):
         watch = None if resource in LOCAL_RESOURCES else remote_watch(launch, request.get("progress"))
-        wait_and_report(run, launch, request, api, watch)
+        wait_and_report(run, launch, request, api, watch, before if subreaping else None)
     else:
         report_and_leave_running(run, request, resource)
 
@@ -58,11 +64,14 @@ def abandon_launch(launch, started):
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 
-def wait_and_report(run, launch, request, api, watch=None):
+def wait_and_report(run, launch, request, api, watch=None, keep_children=None):
     timeout = request.get("timeout_seconds")
     deadline = None if timeout is None else time.monotonic() + float(timeout)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline, watch))
     cancel["wake"] = None
+    if keep_children is not None:  # the job has ended: so does what it left behind
+        job = local_job_process(run)
+        end_escaped(keep_children | ({job.pid} if job is not None else set()))
     finish_output(run)
     run_id, entity, project = run_target(launch)
     warnings = []
@@ -71,7 +80,7 @@ def wait_and_report(run, launch, request, api, watch=None):
     public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
     emit_record(entity, project, run_id, api=public_api,
                 settle=settle_for(state, warnings), warnings=warnings,
-                seconds=2.0 if cancel["requested"] else 5.0)
+                seconds=seconds_for(2.0 if cancel["requested"] else 5.0))
     after_run(request, entity, project, run_id, api=public_api)
     if watch is not None and cancel["reason"] is None:
         watch.ended(state)

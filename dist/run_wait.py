@@ -8,7 +8,7 @@ import os
 import signal
 import time
 
-from bridge_events import cancel
+from bridge_events import begin_cancel, cancel, parent_gone
 
 TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
 KILL_GRACE_SECONDS = 3.0
@@ -16,6 +16,12 @@ KILL_GRACE_SECONDS = 3.0
 
 def local_job_process(run):
     return getattr(run, "_command_proc", None)
+
+
+def live_job_groups(runs):
+    """The process groups of local jobs still running (each job leads a group of its own)."""
+    procs = (local_job_process(run) for run in runs)
+    return [proc.pid for proc in procs if proc is not None and proc.poll() is None]
 
 
 def state_of(status):
@@ -30,14 +36,13 @@ async def wait_for_end(run, deadline, watch=None):
     woken = asyncio.Event()
     loop = asyncio.get_running_loop()
     cancel["wake"] = lambda: loop.call_soon_threadsafe(woken.set)
-    parent = os.getppid()
     while True:
-        if os.getppid() != parent:  # the action was killed outright: stop the run, leave nothing
-            cancel["requested"], cancel["reason"] = True, cancel["reason"] or "cancelled"
+        if parent_gone():  # the action was killed outright: stop the run, leave nothing
+            begin_cancel("cancelled")
         if cancel["requested"]:
             return await cancel_run(run)
         if deadline is not None and time.monotonic() >= deadline:
-            cancel["requested"], cancel["reason"] = True, "timeout"
+            begin_cancel("timeout")
             return await cancel_run(run)
         state = state_of(await run.get_status())
         if watch is not None:

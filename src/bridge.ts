@@ -59,8 +59,18 @@ export interface RunLogEvent {
   lines: string[]
   note: string | null
 }
+/** A cancel whose stop the W&B API did not confirm in time (src/queue_stop.py, src/bridge_events.py). */
+export const UNCONFIRMED = 'unconfirmed'
+
+/**
+ * After SIGTERM the bridge has 4.2 s to report and exit (its watchdog, src/deadline.py); should
+ * it still be there at this point it is killed, so the action exits within 5 s of a cancel.
+ */
+export const BRIDGE_CANCEL_MS = 4_600
+
 export interface ResultEvent {
   event: 'result'
+  /** The run's state, or UNCONFIRMED. */
   state: string | null
   cancelled: boolean
   timed_out: boolean
@@ -221,6 +231,10 @@ export class Bridge {
     if (this.cancelSent || this.child.exitCode !== null) return false
     this.cancelSent = true
     this.child.kill('SIGTERM')
+    const child = this.child
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }, BRIDGE_CANCEL_MS).unref()
     return true
   }
 }

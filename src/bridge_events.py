@@ -11,9 +11,14 @@ import os
 import signal
 import traceback
 
-_channel = {"events": None, "detached": False}
+from deadline import WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
+
+_channel = {"events": None, "detached": False, "result_sent": False}
 # phase: start, launch (a signal abandons it), push, wait, stopping. wake: ends a wait's sleep.
-cancel = {"requested": False, "reason": None, "phase": "start", "wake": None}
+# known: what a result must say if the cancel overruns its deadline (queue item, run ID, ...).
+# job_groups: returns the process groups of local jobs, which must not outlive the bridge.
+cancel = {"requested": False, "reason": None, "phase": "start", "wake": None, "parent": None, "known": {},
+          "job_groups": lambda: []}
 
 
 class LaunchCancelled(BaseException):
@@ -26,6 +31,9 @@ def open_channel():
 
 
 def emit(event, **fields):
+    if event == "result":
+        _channel["result_sent"] = True
+        finished()
     try:
         _channel["events"].write(json.dumps({"event": event, **fields}) + "\n")
         _channel["events"].flush()
@@ -56,11 +64,39 @@ def flush_channel():
         pass
 
 
+def parent_gone():
+    """The action was killed outright (its bridge was re-parented): the run must still be stopped."""
+    return cancel["parent"] is not None and os.getppid() != cancel["parent"]
+
+
+def begin_cancel(reason):
+    """A cancel starts (a signal, the timeout, the action gone): from now on the bridge has
+    WATCHDOG_SECONDS to report and exit, whatever the network does."""
+    cancel["requested"] = True
+    cancel["reason"] = cancel["reason"] or reason
+    start_watchdog(report_overrun)
+
+
+def report_overrun():
+    """The cancel's calls did not return in time: end local jobs, say what is known, and go."""
+    kill_groups(cancel["job_groups"]())
+    if _channel["result_sent"]:
+        return
+    phase = cancel["phase"]
+    launched = phase not in ("start", "launch") or bool(cancel["job_groups"]())
+    emit("result", **{
+        "state": "unconfirmed" if launched else None, "cancelled": cancel["reason"] != "timeout",
+        "timed_out": cancel["reason"] == "timeout", "submitted": launched,
+        "cancel_error": f"the cancel did not finish within {WATCHDOG_SECONDS:.1f}s (phase {phase}): "
+                        "the W&B API did not answer" if launched else None,
+        **cancel["known"]})
+    flush_channel()
+
+
 def on_signal(signum, _frame):
     if cancel["requested"]:
         return  # a second signal must not abandon a cancel half-way
-    cancel["requested"] = True
-    cancel["reason"] = cancel["reason"] or "cancelled"
+    begin_cancel("cancelled")
     if cancel["phase"] == "launch":
         raise LaunchCancelled()
     if cancel["wake"] is not None:
@@ -68,5 +104,6 @@ def on_signal(signum, _frame):
 
 
 def handle_signals():
+    cancel["parent"] = os.getppid()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)

@@ -351,6 +351,14 @@ function schema(workspace: string) {
           ctx.addIssue({ code: 'custom', path: ['github_token'], message: `is empty, and ${name} needs a token: leave github_token at its default, \${{ github.token }}, or give one` })
         }
       }
+      const runConfig = containerRunConfigBytes(v.resource, v.queue, v.config)
+      if (runConfig > CONTAINER_RUN_CONFIG_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['config'],
+          message: `overrides.run_config is ${runConfig} bytes as JSON; local-container hands it to the container in environment variables, which Linux limits to about 2 MiB in all, so at most ${CONTAINER_RUN_CONFIG_BYTES} bytes (1 MiB) fit: use resource local-process (it reads a run config of up to 8 MiB from a file), or move the large data into an artifact the run reads`
+        })
+      }
       if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
         ctx.addIssue({
           code: 'custom',
@@ -397,6 +405,15 @@ function attachedRun(text: string): AttachTarget | undefined {
     return undefined
   }
   return { kind: 'run', entity: parts[0] as string, project: parts[1] as string, runId: parts[2] as string }
+}
+
+/** local-container: the run config travels in the container's environment (src/job_settings.py). */
+export const CONTAINER_RUN_CONFIG_BYTES = 1024 * 1024
+
+function containerRunConfigBytes(resource: string, queue: string | undefined, config: Mapping | undefined): number {
+  if (resource !== 'local-container' || queue) return 0 // a queue's agent starts the run elsewhere
+  const runConfig = (config?.overrides as Mapping | undefined)?.run_config
+  return runConfig === undefined ? 0 : Buffer.byteLength(JSON.stringify(runConfig))
 }
 
 /** Template variable values: strings and numbers (booleans are passed as they are). */

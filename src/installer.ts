@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
+import { runInstaller } from './installer-process.js'
+import { isRunnerOnly } from './job-env.js'
 
 type Env = Record<string, string | undefined>
 
@@ -65,10 +67,11 @@ export async function chooseInstaller(basePython: string, env: Env = process.env
   return { tool: 'pip', withBasePip, why }
 }
 
-/** The installer's environment: ours, less the W&B key, plus the uv names of pip's index settings. */
+/** The installer's environment: ours, less the W&B key, the inputs and the runner's files and tokens,
+ *  plus the uv names of pip's index settings. */
 export function installerEnv(env: Env = process.env, tool: 'uv' | 'pip' = 'pip'): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'WANDB_API_KEY') out[k] = v
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'WANDB_API_KEY' && !isRunnerOnly(k)) out[k] = v
   if (tool === 'uv') {
     const map: [string, string, (v: string) => string][] = [
       ['PIP_INDEX_URL', 'UV_INDEX_URL', (v) => v],
@@ -117,12 +120,11 @@ async function run(command: string, args: string[], env: Record<string, string>,
   process.stdout.write(`::stop-commands::${token}\n`)
   let result
   try {
-    result = await getExecOutput(command, args, { ignoreReturnCode: true, env })
-  } catch (error) {
-    result = { exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) }
+    result = await runInstaller(command, args, env)
   } finally {
     process.stdout.write(`::${token}::\n`)
   }
+  if (result.cancelled) throw new InstallError(`${what} was stopped: the step was cancelled. Nothing was launched.`, [])
   if (result.exitCode === 0) return
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean)
   const tail = lines.slice(-TAIL_LINES)

@@ -6,6 +6,8 @@ import { Bridge, type HeartbeatEvent, type ProgressEvent, type SdkEvent } from '
 import { SDK_MESSAGE_LINES } from './failure-messages.js'
 import { formatDuration } from './format.js'
 import type { Inputs } from './inputs.js'
+import { jobEnv } from './job-env.js'
+import { inert } from './log-text.js'
 import type { Outcome, Submitted } from './outcome.js'
 import { setOutputs } from './outputs.js'
 import type { BridgeRequest } from './request.js'
@@ -70,15 +72,17 @@ export async function launchAndFollow(
     for (const line of early.splice(0)) process.stdout.write(`${line}\n`)
   }
   // Inside the launch group workflow commands are stopped: any text may be printed.
+  // inert as well as inside stop-commands: the held-back lines may be printed after it
   const logLine = (text: string): void => {
-    if (logOpen) process.stdout.write(`${text}\n`)
-    else early.push(text)
+    if (logOpen) process.stdout.write(`${inert(text)}\n`)
+    else early.push(inert(text))
   }
   try {
     const bridge = Bridge.start({
       python,
       request,
-      env: { ...env, WANDB_API_KEY: inputs.apiKey, WANDB_BASE_URL: inputs.baseUrl },
+      // the job inherits the bridge's environment: none of the runner's files and tokens
+      env: { ...jobEnv(env), WANDB_API_KEY: inputs.apiKey, WANDB_BASE_URL: inputs.baseUrl },
       onLog: (line) => {
         outcome.logTail.push(line)
         if (outcome.logTail.length > TAIL_LINES) outcome.logTail.shift()
@@ -118,7 +122,7 @@ export async function launchAndFollow(
               runningSeen = true
               onStarted?.('running', outcome)
             }
-            process.stdout.write(`${progressLine(event, outcome, (Date.now() - started) / 1000)}\n`)
+            process.stdout.write(`${inert(progressLine(event, outcome, (Date.now() - started) / 1000))}\n`)
             break
           }
           case 'run_record':

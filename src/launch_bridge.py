@@ -24,6 +24,7 @@ import sys
 import traceback
 
 from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
+from deadline import run_exit_hooks
 from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
@@ -166,10 +167,10 @@ def main():
 def leave(code):
     """Exit once the exit hooks (wandb-core's teardown) have run. Python's own finalization of the
     SDK's large module graph takes ~0.15 s and does nothing the action needs, so it is skipped;
-    except while an asynchronous local run's reader thread must keep this process alive."""
+    the exit hooks get a deadline (a dead server must not hold the exit); except while an asynchronous local run's reader thread must keep this process alive."""
     if is_detached():
         sys.exit(code)
-    atexit._run_exitfuncs()
+    run_exit_hooks(atexit._run_exitfuncs)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { GitHubReport } from './github-report.js'
 import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
+import { stopInstallers } from './installer-process.js'
 import { placeWithJob } from './job-home.js'
 import { launchAndFollow, type CancelHandle, type LaunchHooks } from './launch.js'
+import { inert } from './log-text.js'
 import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
 import { annotation, reportNotLaunched, reportOutcome } from './report.js'
@@ -23,6 +25,7 @@ export async function run(): Promise<void> {
     }
     cancel.requested = true
     core.info(`Received ${signal}: cancelling the W&B run`)
+    stopInstallers() // an SDK install in progress ends too
     cancel.bridge?.cancel()
   }
   process.on('SIGINT', onSignal)
@@ -58,7 +61,7 @@ export async function run(): Promise<void> {
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
     // Report: the step's verdict first, then GitHub's copy of it.
     const report = await reportOutcome(outcome, inputs)
-    if (report.ok) core.info(report.message)
+    if (report.ok) core.info(inert(report.message)) // it quotes the server (states, messages)
     else core.setFailed(annotation(report))
     await github?.finish({
       conclusion: report.conclusion,

@@ -7,14 +7,19 @@ from __future__ import annotations
 import os
 import time
 
-from bridge_events import cancel, emit
+from bridge_events import begin_cancel, cancel, emit, parent_gone
+from deadline import Abandoned, call_with_deadline
 from queue_checks import QueueError
 from queue_stop import RUN_END_STATES, no_agent, stop
 from run_progress import Heartbeat
 from wandb_api import describe_error, graphql, is_not_found, is_transient
 
-# Continuous transient API errors for this long while waiting end the wait (a dead network).
+# Continuous transient API errors for this long while waiting end the wait (a dead network);
+# meanwhile they are reported once a minute.
 MAX_ERROR_STREAK_SECONDS = 600.0
+ERROR_REPORT_SECONDS = 60.0
+# One look at the item or the run: a server that does not answer is an API error like any other.
+POLL_SECONDS = 30.0
 
 # QueuedRun._get_item's query (GetRunQueueItem), plus the item's error (what failed, at which stage,
 # with which files): the SDK has no accessor for it.
@@ -71,10 +76,11 @@ class QueueFollow:
         self.reported = None
         self.error_since = None
         self.look_for_run = False  # the item names its run: the next poll reads the run
+        self.error_reports = 0
         self.first, self.longest = poll_intervals()
 
     def progress(self, stage, message=None):
-        key = (stage, self.run_id, message if stage != "api_error" else None)
+        key = (stage, self.run_id, message if stage != "api_error" else self.error_reports)
         if key == self.reported:
             return
         self.reported = key
@@ -87,9 +93,19 @@ class QueueFollow:
                 "item_error_files": (self.item_error_detail or {}).get("file_paths") or [],
                 "run_started": self.run is not None, **fields}
 
-    def try_load_run(self):
+    def on_time(self, call, what):
+        """A network call of the wait: POLL_SECONDS at most and never past the timeouts (a server
+        that does not answer is an API error like any other); abandoned the moment a cancel comes."""
+        now = time.monotonic()
+        limits = [self.deadline, self.queue_deadline if self.run is None else None]
+        seconds = min([POLL_SECONDS] + [limit - now for limit in limits if limit is not None])
+        return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel["requested"] or parent_gone())
+
+    def try_load_run(self, waiting=None):
+        """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
         try:
-            self.run = self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}")
+            self.run = (waiting or self.on_time)(
+                lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"), "reading the run")
             self.run_state = self.run.state
         except Exception as exc:
             if is_transient(exc) or not is_not_found(exc):
@@ -100,7 +116,10 @@ class QueueFollow:
 def follow(f):
     """Polls until the item fails or the run ends, or stops them on cancel or timeout."""
     interval = f.first
+    cancel["known"]["run_started"] = False
     while True:
+        if parent_gone():  # the action was killed outright: stop the run, as direct mode does
+            begin_cancel("cancelled")
         if cancel["requested"]:
             return stop(f, cancel["reason"] or "cancelled")
         now = time.monotonic()
@@ -113,13 +132,17 @@ def follow(f):
         try:
             changed = poll(f)
             f.error_since = None
+            f.error_reports = 0
         except QueueError:
             raise
+        except Abandoned:
+            continue  # a cancel came while the poll waited: stop now
         except Exception as exc:
             if not is_transient(exc):
                 raise
             changed = False
             api_trouble(f, exc)
+        cancel["known"]["run_started"] = f.run is not None
         if f.item_state == "failed" and f.run is None:
             return f.result(f.item_state)
         if f.run_state in RUN_END_STATES:
@@ -134,7 +157,7 @@ def pause(f, seconds):
     for limit in (f.deadline, f.queue_deadline if f.run is None else None):
         if limit is not None:
             end = min(end, limit)
-    while not cancel["requested"]:
+    while not cancel["requested"] and not parent_gone():
         left = end - time.monotonic()
         if left <= 0:
             break
@@ -146,7 +169,10 @@ def api_trouble(f, exc):
     if f.error_since is None:
         f.error_since = now
         f.progress("api_error", message=describe_error(exc))
-    elif now - f.error_since > MAX_ERROR_STREAK_SECONDS:
+    elif now - f.error_since >= (f.error_reports + 1) * ERROR_REPORT_SECONDS:
+        f.error_reports += 1  # a dead server is reported every minute, not silent for ten
+        f.progress("api_error", message=f"{describe_error(exc)} (failing for {now - f.error_since:.0f}s)")
+    if now - f.error_since > MAX_ERROR_STREAK_SECONDS:
         raise QueueError(f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
                          f"queue item {f.queued.id}: {describe_error(exc)}")
 
@@ -176,7 +202,7 @@ def poll(f):
             f.progress("claimed")
             f.look_for_run = True
     else:
-        f.run.load(force=True)
+        f.on_time(lambda: f.run.load(force=True), "reading the run's state")
         f.run_state = f.run.state
     if f.run is not None:
         f.progress(f.run_state)
@@ -186,11 +212,11 @@ def poll(f):
 
 
 def fetch_item(f):
-    res = graphql(f.public_api, ITEM_QUERY, {
+    res = f.on_time(lambda: graphql(f.public_api, ITEM_QUERY, {
         "projectName": f.queued.project_queue,
         "entityName": f.queued.entity,
         "runQueue": f.queued.queue_name,
         "itemId": f.queued.id,
-    })
+    }), "reading the queue item")
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     return queue.get("runQueueItem")

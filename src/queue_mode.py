@@ -8,6 +8,9 @@ What the SDK leaves to the caller, or gets wrong, and what queue mode does inste
 - `launch_add` pushes the item first and checks that the job exists afterwards, leaving a dead item
   behind: the job and the queue are checked before anything is pushed (queue_checks.py), and an
   item that launch_add pushed before raising is removed again (queue_push.py).
+- A push whose answer was lost is sent again by wandb-core, and the queue holds two items for one
+  run: the items carrying the run ID are looked up after the push and all but one removed
+  (queue_dedupe.py).
 - `launch_add` prints the whole launch spec, which holds the `config` input (secrets included):
   the printed copy is redacted (spec_redaction.py); the pushed spec is not changed.
 - `QueuedRun.wait_until_running()` never returns for an item no agent takes, nor for one that
@@ -23,6 +26,8 @@ import time
 
 from after_run import after_run
 from bridge_events import cancel, emit
+from deadline import seconds_for
+from queue_dedupe import keep_one
 from queue_follow import QueueFollow, follow
 from queue_push import push
 from queue_stop import stop
@@ -40,12 +45,16 @@ def enqueue_and_follow(request):
     queued = push(request, public_api, launch_api, time.sleep)
     cancel["phase"] = "wait"
     run_id = request["launch"].get("run_id")
+    queued = keep_one(public_api, queued, run_id)  # a push sent twice leaves one item
     emit("queued", queue_item_id=str(queued.id), queue=queued.queue_name,
          project_queue=queued.project_queue, run_id=run_id, entity=queued.entity,
          project=queued.project)
 
     base = {"submitted": True, "cancelled": False, "timed_out": False, "cancel_error": None,
             "queue_item_id": str(queued.id), "queue_timed_out": False, "item_removed": False}
+    # what a cancel that overruns its deadline reports (bridge_events.report_overrun)
+    cancel["known"] = {"queue_item_id": str(queued.id), "run_id": run_id, "run_started": False,
+                       "queue_timed_out": False, "item_removed": False}
     queue = request["queue"]
     started = time.monotonic()
     timeout = request.get("timeout_seconds")
@@ -71,7 +80,7 @@ def finish(following, base, ended, public_api, request):
     run failed, the end of its output.log."""
     if following.run is not None:
         emit_record(following.queued.entity, following.queued.project, following.run_id, api=public_api,
-                    seconds=2.0 if cancel["requested"] else 5.0)
+                    seconds=seconds_for(2.0 if cancel["requested"] else 5.0))
         after_run(request, following.queued.entity, following.queued.project, following.run_id, api=public_api)
     if not (ended.get("cancelled") or ended.get("timed_out")):
         report_run_log(following.run, following.run_id, ended.get("state"))

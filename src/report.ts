@@ -3,6 +3,7 @@
 import * as core from '@actions/core'
 import { errorMessage } from './errors.js'
 import { annotationLines, describeFailure, type Failure } from './failure.js'
+import { UNCONFIRMED } from './bridge.js'
 import { formatDuration } from './format.js'
 import { describeGate, gatesMarkdown, judgeGates, type GateVerdict } from './gate-report.js'
 import type { Inputs } from './inputs.js'
@@ -59,6 +60,15 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
   const run = submitted ? `W&B run ${submitted.runId}` : 'The W&B run'
   const link = submitted ? ` (${submitted.runUrl})` : ''
   const cancelNote = result.cancel_error ? ` The cancel reported: ${result.cancel_error}` : ''
+  if (result.state === UNCONFIRMED) {
+    // the W&B API did not answer the stop in time: the run may still be running
+    const why = result.cancelled ? 'Cancelled' : `Timed out after ${formatDuration(inputs.timeoutSeconds ?? 0)}`
+    const where = submitted?.runUrl ?? `run ${inputs.runId}`
+    return {
+      ok: false,
+      message: `${why}: could not confirm the run was stopped: ${where}. Check it there and stop it by hand if it is still running.${cancelNote}`
+    }
+  }
   if (outcome.queued) return queueVerdict(outcome, inputs, result, run, link, cancelNote)
   if (result.cancelled) {
     return {

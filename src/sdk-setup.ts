@@ -12,6 +12,7 @@ import type { Outcome } from './outcome.js'
 import type { BridgeRequest } from './request.js'
 import { restoreVenv, saveVenv } from './sdk-cache.js'
 import { sdkPlan, type SdkPlan } from './sdk-packages.js'
+import { inert } from './log-text.js'
 import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFor, type Venv } from './venv.js'
 
 export const SETUP_GROUP = 'Set up W&B SDK'
@@ -100,7 +101,7 @@ export class SdkSetup {
     core.info(`Looking for wandb ${plan.requirement}${plan.modules.length ? ` with ${plan.modules.join(', ')}` : ''} at ${found}`)
     const onSdk: OnSdk = (sdk) => {
       if (!sdk?.wandb_version) return // not usable: the group goes on with the install
-      core.info(`wandb ${sdk.wandb_version} found at ${sdk.python} in ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      core.info(inert(`wandb ${sdk.wandb_version} found at ${sdk.python} in ${((Date.now() - started) / 1000).toFixed(1)}s`))
       core.endGroup()
       this.groupOpen = false
     }
@@ -145,7 +146,7 @@ export async function provideVenv(
   const started = Date.now()
   if (!inGroup) core.startGroup(SETUP_GROUP)
   try {
-    core.info(`${reason}: using a virtualenv with ${plan.specs.join(' ')} (Python ${base.version} from ${base.python})`)
+    core.info(`${inert(reason)}: using a virtualenv with ${plan.specs.join(' ')} (Python ${base.version} from ${base.python})`)
     const venv = venvFor(
       {
         basePython: base.python,
@@ -170,7 +171,7 @@ export async function provideVenv(
 async function readyVenv(venv: Venv, plan: SdkPlan, basePython: string, env: Env): Promise<SdkSource> {
   if (isReady(venv)) return 'tool cache'
   // One writer per directory: another job on this machine may be building the same one.
-  const unlock = await lockVenv(venv)
+  const unlock = await lockVenv(venv, (note) => core.info(note))
   try {
     if (isReady(venv)) return 'tool cache' // built while we waited
     removeVenv(venv) // a half-built leftover is never used

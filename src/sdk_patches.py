@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from local_job_runner import stream_job_output
+from job_settings import docker_env_flags, job_environment, settings_off_command_line
 
 LOCAL_RESOURCES = ("local-process", "local-container")
 # The launcher's own wandb-core (wandb/env.py SERVICE, 0.17.3 to 0.30): never the job's.
@@ -44,6 +45,7 @@ def prepare_sdk(resource):
     if resource not in LOCAL_RESOURCES:
         return
     keep_key_off_command_lines()
+    settings_off_command_line(resource)
     start_jobs_on_their_own()
     stream_job_output()
     if resource == "local-process":
@@ -102,7 +104,8 @@ def keep_key_off_command_lines():
 
     def docker_command_with_key_from_env(*args, **kwargs):
         cmd = original_docker_command(*args, **kwargs)
-        return cmd[:3] + ["-e", "WANDB_API_KEY"] + cmd[3:]  # docker reads the value from its env
+        # docker reads the values from its environment (job_settings.py)
+        return cmd[:3] + ["-e", "WANDB_API_KEY"] + docker_env_flags() + cmd[3:]
 
     local_container.get_docker_command = docker_command_with_key_from_env
 
@@ -112,7 +115,8 @@ def start_jobs_on_their_own():
     else of the launcher; and no WANDB_SERVICE, so its wandb.init starts a wandb-core of its own.
     With the launcher's service (0.2x sets WANDB_SERVICE once the launch API is up, and the SDK
     copies os.environ for the job) a killed job's run is kept alive by the launcher's wandb-core,
-    which marks it finished when the launcher exits."""
+    which marks it finished when the launcher exits. Its WANDB_* settings go into its environment
+    (job_settings.py)."""
     from wandb.sdk.launch.runner import local_container
 
     local_container.subprocess = _JobSubprocess()
@@ -147,7 +151,6 @@ class _JobSubprocess:
 
         if os.name == "posix":
             kwargs.setdefault("start_new_session", True)
-        env = kwargs.get("env")
-        if env is not None:
-            kwargs["env"] = {k: v for k, v in env.items() if k not in LAUNCHER_ONLY_ENV}
+        env = job_environment(kwargs.get("env"))
+        kwargs["env"] = {k: v for k, v in env.items() if k not in LAUNCHER_ONLY_ENV}
         return subprocess.Popen(*args, **kwargs)

@@ -3,7 +3,7 @@
 // which is also what lets @actions/cache restore it where it was saved.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 
 /** Written after a successful install only: a venv without it is half-built and never used. */
@@ -62,20 +62,33 @@ export function removeVenv(venv: Venv): void {
   rmSync(venv.dir, { recursive: true, force: true })
 }
 
-/** A lock older than this is a crashed job's, not a slow install's. */
+/** A lock of another machine (a shared tool cache) older than this is a crashed job's. */
 const STALE_LOCK_MS = 15 * 60_000
+/** How often a wait on a live lock is said in the log. */
+const WAIT_NOTE_MS = 30_000
+
+interface LockOwner {
+  pid: number
+  host: string
+  since: string
+}
 
 /**
- * Takes the lock for building venv.dir (a sibling directory: mkdir is atomic), waiting while
- * another job holds it. Returns the function that releases it.
+ * Takes the lock for building venv.dir (a sibling directory: mkdir is atomic; an `owner` file in it
+ * names the process and machine), waiting while another live job holds it. A lock whose owner is
+ * gone from this machine is taken over at once; one of another machine after STALE_LOCK_MS.
+ * `onWait` is told who holds it, at once and then every 30 s. Returns the function that releases it.
  */
-export async function lockVenv(venv: Venv, waitMs = STALE_LOCK_MS): Promise<() => void> {
+export async function lockVenv(venv: Venv, onWait: (note: string) => void = () => {}, waitMs = STALE_LOCK_MS): Promise<() => void> {
   const lock = `${venv.dir}.lock`
   mkdirSync(path.dirname(lock), { recursive: true })
   const end = Date.now() + waitMs
+  let noted = 0
   for (;;) {
     try {
       mkdirSync(lock)
+      const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() }
+      writeFileSync(path.join(lock, 'owner'), JSON.stringify(owner))
       return () => rmSync(lock, { recursive: true, force: true })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -86,11 +99,40 @@ export async function lockVenv(venv: Venv, waitMs = STALE_LOCK_MS): Promise<() =
     } catch {
       continue // released meanwhile
     }
-    if (age > STALE_LOCK_MS || Date.now() > end) {
+    const owner = readOwner(lock)
+    const ownerGone = owner !== undefined && owner.host === hostname() && !processAlive(owner.pid)
+    // no owner file a few seconds after the directory: its creator died between the two steps
+    if (ownerGone || (owner === undefined && age > 5_000) || age > STALE_LOCK_MS || Date.now() > end) {
       rmSync(lock, { recursive: true, force: true })
       continue
     }
+    if (Date.now() - noted >= WAIT_NOTE_MS) {
+      noted = Date.now()
+      onWait(
+        owner
+          ? `Waiting for process ${owner.pid} on ${owner.host}, which has been building this virtualenv since ${owner.since} (${lock})`
+          : `Waiting for the job that is building this virtualenv (${lock})`
+      )
+    }
     await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+function readOwner(lock: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path.join(lock, 'owner'), 'utf8')) as LockOwner
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' ? owner : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' // alive, another user's
   }
 }
 

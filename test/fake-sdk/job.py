@@ -15,6 +15,13 @@ if behaviour == "stubborn":
 
     # Before the dump: a test signals as soon as the dump appears.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+escaped_pid = None
+if behaviour.startswith("escaping"):
+    import subprocess
+
+    # A grandchild in a session of its own: out of the job's process group, as setsid would do.
+    escaped_pid = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid
 out_dir = os.environ.get("FAKE_WANDB_JOB_DIR")
 if out_dir:
     env = {k: v for k, v in os.environ.items() if k.startswith("WANDB_")}
@@ -25,15 +32,28 @@ if out_dir:
             parent_cmdline = f.read().replace(b"\0", b" ").decode()
     except OSError:
         parent_cmdline = None
+    # Which of the runner's files and tokens, and the action's inputs, reached the job at all.
+    runner_names = sorted(k for k in os.environ
+                          if k.startswith(("GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE",
+                                           "GITHUB_STEP_SUMMARY", "ACTIONS_", "INPUT_", "STATE_")))
     dump = {"pid": os.getpid(), "pgid": os.getpgid(0), "argv": sys.argv, "env": env,
-            "parent_cmdline": parent_cmdline}
+            "parent_cmdline": parent_cmdline, "runner_names": runner_names, "escaped_pid": escaped_pid}
     with open(os.path.join(out_dir, f"job-{os.environ.get('WANDB_RUN_ID')}.json"), "w") as f:
         json.dump(dump, f)
+if behaviour == "hostile":
+    # What a job that wants to reach the runner would do: write the file commands it can find.
+    for name, line in (("GITHUB_ENV", "LD_PRELOAD=/tmp/evil.so"), ("GITHUB_PATH", "/tmp/evil-bin"),
+                       ("GITHUB_OUTPUT", "state=finished"), ("GITHUB_STATE", "x=1"),
+                       ("GITHUB_STEP_SUMMARY", "forged summary")):
+        if os.environ.get(name):
+            with open(os.environ[name], "a") as f:
+                f.write(line + "\n")
+    print("::warning::forged by the job", flush=True)
 print(f"[fake job {behaviour}] WANDB_RUN_ID={os.environ.get('WANDB_RUN_ID')}", flush=True)
 if behaviour == "stubborn":
     while True:
         time.sleep(60)
-if behaviour == "forever":
+if behaviour in ("forever", "escaping"):
     while True:
         time.sleep(60)
 if behaviour == "chatty-forever":

@@ -30,6 +30,13 @@ describe('installer environment', () => {
     assert.equal(out.UV_NO_INDEX, 'true')
     assert.equal(out.WANDB_API_KEY, undefined)
   })
+  it('holds none of the action\'s inputs (the key among them), nor the runner\'s files and tokens', () => {
+    for (const tool of ['pip', 'uv'] as const) {
+      const out = installerEnv({ ...env, INPUT_API_KEY: 'secret', INPUT_JOB: 'e/p/j', GITHUB_ENV: '/tmp/env', ACTIONS_RUNTIME_TOKEN: 't', HOME: '/home/x' }, tool)
+      assert.deepEqual(Object.keys(out).filter((k) => /^(INPUT_|GITHUB_ENV|ACTIONS_)/.test(k)), [])
+      assert.equal(out.HOME, '/home/x')
+    }
+  })
   it('does not override UV_* the user set', () => {
     assert.equal(installerEnv({ ...env, UV_INDEX_URL: 'https://uv.example' }, 'uv').UV_INDEX_URL, 'https://uv.example')
   })

@@ -293,6 +293,25 @@ describe('parseInputs config from a file', () => {
     }))
 })
 
+describe('parseInputs: a run config local-container cannot pass', () => {
+  let workspace = ''
+  before(() => {
+    workspace = mkdtempSync(path.join(tmpdir(), 'inputs-big-'))
+    writeFileSync(path.join(workspace, 'big.json'), JSON.stringify({ overrides: { run_config: { blob: 'x'.repeat(2 * 1024 * 1024) } } }))
+  })
+  after(() => rmSync(workspace, { recursive: true, force: true }))
+
+  it('over 1 MiB with local-container: an input error naming config, its size and the fix', () =>
+    assertOneProblem(valid({ config: 'big.json', resource: 'local-container' }), 'config', /^config: overrides\.run_config is 2097163 bytes as JSON; .*at most 1048576 bytes .*use resource local-process/, {
+      GITHUB_WORKSPACE: workspace
+    }))
+  it('the same config is fine for local-process (it goes through a file)', () =>
+    assert.equal(
+      (parseInputs(valid({ config: 'big.json', resource: 'local-process' }), { GITHUB_WORKSPACE: workspace }).config as { overrides: { run_config: { blob: string } } }).overrides.run_config.blob.length,
+      2 * 1024 * 1024
+    ))
+})
+
 describe('parseInputs reports all problems at once', () => {
   it('one InputError with one problem per bad input, each naming its input', () => {
     let thrown: unknown

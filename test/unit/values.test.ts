@@ -49,8 +49,8 @@ describe('parseMapping', () => {
     it(`accepts ${what}`, () => assert.deepEqual(parseMapping(raw, workspace), expected))
   }
 
-  it('reads an absolute file path regardless of the workspace', () =>
-    assert.deepEqual(parseMapping(path.join(workspace, 'run.yml'), '/nonexistent-workspace'), { epochs: 3 }))
+  it('reads an absolute file path inside the workspace', () =>
+    assert.deepEqual(parseMapping(path.join(workspace, 'run.yml'), workspace), { epochs: 3 }))
 
   it('resolves a file path against the workspace argument, not the current directory', () => {
     throwsMessage(() => parseMapping('run.yml', path.join(workspace, 'conf')), /^file run\.yml does not exist/)

@@ -74,7 +74,7 @@ def advance():
     now = time.monotonic()
     d = delay()
     for item in _items.values():
-        if item["queue"] == "stuck-queue" or item["state"] == "FAILED":
+        if item["queue"] in ("stuck-queue", "hostile-queue") or item["state"] == "FAILED":
             continue
         t = item["pushed"]
         if item["state"] == "PENDING" and now >= t + d:
@@ -154,6 +154,13 @@ def metrics_line(i, steps, values):
     return f"[fake job metrics] step {i}/{steps} " + " ".join(f"{k}={v:.6g}" for k, v in sorted(values.items()))
 
 
+def shown_state(item):
+    """hostile-queue: a server that puts workflow commands into the item's state."""
+    if item["queue"] == "hostile-queue":
+        return f"{item['state']}\n::warning::forged by the server\n  ##[error]forged too"
+    return item["state"]
+
+
 def find_item(iid):
     advance()
     return _items.get(iid)
@@ -223,10 +230,15 @@ def graphql(query, variables):
         item = find_item(variables["itemId"])
         view = None
         if item is not None:
-            view = {"id": item["id"], "state": item["state"], "associatedRunId": item["associatedRunId"],
+            view = {"id": item["id"], "state": shown_state(item), "associatedRunId": item["associatedRunId"],
                     "error": item["error"] and {"message": item["error"]["message"], "stage": item["error"].get("stage"),
                                                 "filePaths": item["error"].get("filePaths") or []}}
         return {"project": {"runQueue": {"runQueueItem": view}}}
+    if name == "LaunchActionQueueItems":
+        advance()
+        nodes = [{"id": item["id"], "state": shown_state(item), "runSpec": item["spec"]}
+                 for item in _items.values() if item["queue"] == variables["runQueue"]]
+        return {"project": {"runQueue": {"runQueueItems": {"edges": [{"node": n} for n in nodes]}}}}
     raise CommError(f"fake server: operation {name} is not served")
 
 

@@ -38,7 +38,7 @@ class QueuedRun:
     def state(self):
         item = _fake_server.find_item(self.id)
         if item:
-            return item["state"].lower()
+            return _fake_server.shown_state(item).lower()
         raise ValueError(f"Could not find QueuedRunItem associated with id: {self.id} on queue {self.queue_name} at itemId: {self.id}")
 
     def delete(self, delete_artifacts=False):
