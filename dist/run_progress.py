@@ -42,7 +42,7 @@ class Heartbeat:
         """One heartbeat event from the public API's Run as last loaded."""
         summary = summary_of(run)
         emit("heartbeat", run_id=run_id, step=last_step(summary, run),
-             metrics={name: json_safe(metric_value(summary, name)) for name in self.metrics})
+             metrics={name: shown_value(metric_value(summary, name)) for name in self.metrics})
 
 
 def last_step(summary, run):
@@ -85,7 +85,8 @@ def metric_value(summary, name):
     return node
 
 
-def json_safe(value):
+def shown_value(value):
+    """A metric for a heartbeat line: a number or short text (run_record.json_safe keeps whole values)."""
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):

@@ -44,7 +44,7 @@ def follow_attached(request):
         base["queue_item_id"] = str(attach["queue_item_id"])
     else:
         following = follow_run(request, public_api, launch_api, attach["run_path"], deadline)
-    finish(following, base, follow(following), public_api)
+    finish(following, base, follow(following), public_api, request)
 
 
 def follow_run(request, public_api, launch_api, path, deadline):

@@ -40,7 +40,11 @@ export function legacySuite(version: string): void {
       const run = await launch({ job: 'ent/proj/failjob:latest', resource: 'local-process', run_id: runId })
       assert.equal(run.code, 1, run.stdout)
       assert.equal(run.outputs.state, 'failed')
-      assert.deepEqual(errors(run), [`W&B run ${runId} failed (${backend.url}/ent/proj/runs/${runId}).`])
+      const [annotation, ...more] = errors(run)
+      assert.deepEqual(more, [])
+      // the verdict, then why: the job's exit code and its last lines (issue 13)
+      assert.equal(annotation?.split('\n')[0], `W&B run ${runId} failed (${backend.url}/ent/proj/runs/${runId}).`)
+      assert.match(annotation ?? '', /\nExit code 1\n/)
     })
     it('queue mode: the job check, the push and the follow work; the run finishes', async () => {
       const runId = `l-q-${version}`
