@@ -36,8 +36,9 @@ def launch_resource(request):
 
 
 def needs_docker(request):
-    """Direct mode on local-container builds and runs the job with Docker here."""
-    return not request.get("queue") and launch_resource(request) == "local-container"
+    """Direct mode on local-container builds and runs the job with Docker here (attach and queue
+    mode launch nothing here)."""
+    return not (request.get("queue") or request.get("attach")) and launch_resource(request) == "local-container"
 
 
 def report_unsatisfied(version, problem, requirement, kind="wandb_unsatisfied"):
