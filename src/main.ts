@@ -12,7 +12,7 @@ import { findPython } from './python.js'
 import { errorMessage } from './errors.js'
 import { annotation, reportNotLaunched, reportOutcome } from './report.js'
 import { buildRequest } from './request.js'
-import { SdkSetup } from './sdk-setup.js'
+import { CANCELLED, SdkSetup } from './sdk-setup.js'
 import { secretLookingValues } from './values.js'
 
 export async function run(): Promise<void> {
@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
       if (outcome.submitted) github?.started({ stage, submitted: { ...outcome.submitted }, queued: outcome.queued, ...whatWhere(launched) })
     }
     const python = await findPython(inputs.python)
-    if (cancel.requested) throw new Error('Cancelled before the launch started: nothing was launched.')
+    if (cancel.requested) throw new Error(CANCELLED)
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
     // SDK: the interpreter's own wandb when it may meet wandb_version (the bridge itself checks,

@@ -56,7 +56,8 @@ export interface SdkChoice {
   onSdk?: OnSdk
 }
 
-const CANCELLED = 'Cancelled before the launch started: nothing was launched.'
+/** A cancel before anything was launched, whether it came during the setup or before it. */
+export const CANCELLED = 'Cancelled before the launch started: nothing was launched.'
 
 /**
  * The SDK stage, asked twice by src/main.ts: `first()` names the interpreter to launch with
