@@ -4,7 +4,6 @@ report its first state and, for a local job, hand its output to a log file (asyn
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import time
@@ -12,6 +11,7 @@ import time
 from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from deadline import seconds_for
+from heap import resume_collector
 from local_run_end import settle_for
 from remote_watch import RemoteWatch
 from run_record import emit_record
@@ -45,7 +45,7 @@ def launch_and_follow(request):
         return
 
     emit_submitted(run, launch, started)
-    gc.enable()
+    resume_collector()
     if request.get("synchronous", True):
         watch = None if resource in LOCAL_RESOURCES else remote_watch(launch, request.get("progress"))
         wait_and_report(run, launch, request, api, watch, before if subreaping else None)

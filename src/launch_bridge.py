@@ -17,7 +17,6 @@ attach.py (follow a run launched before).
 from __future__ import annotations
 
 import atexit
-import gc
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ import traceback
 from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
 from deadline import run_exit_hooks
 from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
+from heap import pause_collector, resume_collector
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
 from wandb_core_start import poll_port_file_quickly
@@ -57,6 +57,16 @@ def report_missing(exc):
          traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc else None,
          python=sys.executable, python_version=sys.version.split()[0], base_python=base_python())
     return 0
+
+
+def stdin_from_devnull():
+    """Once the request is read, fd 0 is /dev/null for all the bridge starts (the job's `bash -c`,
+    docker, git). Node's pipes are sockets, and bash, finding a socket on stdin, takes itself for
+    a remote shell and runs ~/.bashrc: the job would get whatever PATH that file makes (pyenv's
+    shims, on one of our machines, for 0.17 s per start) instead of the step's."""
+    fd = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(fd, 0)
+    os.close(fd)
 
 
 def own_site_packages_first():
@@ -92,9 +102,7 @@ def check_before_import(request, requirement):
 
 
 def main():
-    # Importing wandb builds hundreds of pydantic models; the cyclic collector would walk that
-    # growing heap over and over for nothing (~0.1 s). It is back on once the run is submitted.
-    gc.disable()
+    pause_collector()  # until the run is submitted (heap.py)
     open_channel()
     handle_signals()
 
@@ -103,6 +111,7 @@ def main():
     except Exception as exc:
         fail("bad_request", f"the bridge could not read its request: {exc}", exc)
         return 2
+    stdin_from_devnull()
 
     # Sent by actions that set the SDK up themselves: with it, an unsuitable wandb is reported as
     # wandb_unsatisfied (and a missing one with the interpreter's version) before any launch.
@@ -147,12 +156,12 @@ def main():
         if request.get("attach"):
             import attach
 
-            gc.enable()
+            resume_collector()
             attach.follow_attached(request)
         elif request.get("queue"):
             import queue_mode
 
-            gc.enable()  # the heavy imports are done; following a queue item can take hours
+            resume_collector()  # the heavy imports are done; following a queue item can take hours
             queue_mode.enqueue_and_follow(request)
         else:
             import direct_launch

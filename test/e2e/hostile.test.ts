@@ -1,6 +1,9 @@
 // A job or a server that tries to reach the runner (fake SDK): the job finds none of the runner's
 // file-command paths or tokens, and nothing it or the server prints becomes a workflow command.
 import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, it } from 'node:test'
 import { errors, startAction, TEST_KEY } from '../helpers/action.js'
 import { obeyedCommands } from '../helpers/commands.js'
@@ -48,6 +51,25 @@ describe('a hostile local job', () => {
     })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.jobs['keeps-env']!.env.WANDB_MY_SETTING, 'kept-too')
+  })
+})
+
+describe("the job's standard input", () => {
+  // Node's pipes are sockets; bash with a socket on stdin takes itself for a remote shell and runs
+  // ~/.bashrc, which may put another python first on PATH. The bridge's request pipe is not the job's.
+  it("is /dev/null: the job's bash -c runs no ~/.bashrc and keeps the step's PATH", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'wandb-launch-home-'))
+    writeFileSync(path.join(home, '.bashrc'), 'echo "bashrc ran"\nexport PATH=/from-bashrc:$PATH\n')
+    const check = 'import os, stat; print("stdin of the job:", "socket" if stat.S_ISSOCK(os.fstat(0).st_mode) else os.path.realpath("/proc/self/fd/0")); print("PATH of the job:", os.environ["PATH"].split(":")[0])'
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/ok:latest', run_id: 'stdin-null', entry_point: `python3 -c '${check}'` },
+      env: { HOME: home }
+    })
+    assert.equal(run.code, 0, run.stdout)
+    assert.match(run.stdout, /stdin of the job: \/dev\/null/)
+    assert.doesNotMatch(run.stdout, /bashrc ran/)
+    assert.doesNotMatch(run.stdout, /PATH of the job: \/from-bashrc/)
+    assert.match(run.stdout, /PATH of the job: \//, 'the job printed its PATH')
   })
 })
 
