@@ -28,7 +28,7 @@ from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
 from heap import pause_collector, resume_collector
 from sdk_patches import skip_field_docstrings
 from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
-from wandb_core_start import poll_port_file_quickly
+from wandb_core_start import poll_port_file_quickly, start_in_background
 
 
 def launch_resource(request):
@@ -151,6 +151,7 @@ def main():
         fail("docker_unavailable", no_docker, detail={})
         return 0
     poll_port_file_quickly()  # before anything starts wandb-core
+    start_in_background()  # wandb-core starts while the launch modules import
 
     try:
         if request.get("attach"):

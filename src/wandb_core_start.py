@@ -1,14 +1,22 @@
-"""No sleeping on wandb-core's port file.
+"""wandb-core, the SDK's service process: started early, and without sleeping on its port file.
 
 wandb >= 0.2x starts its wandb-core service and polls for the port file it writes, sleeping 0.2 s
 between looks (`sdk/lib/service/service_port_file.py`, `poll_for_token`), although the file is
 there about 20 ms after the start: most of that sleep is lost on every launch. Those releases
 have a knob for it, the module's `_SLEEP`; with it, the poll looks every 5 ms. Releases without
 the knob (0.17, 0.18: `time.sleep(0.2)` inline in `sdk/service/service.py`) are left alone.
+
+Where the public API goes through wandb-core (`apis/public/service_api.py`, 0.2x), the launch's
+first request starts it and waits for it. `start_in_background()` has the SDK start it (its own
+thread-safe `wandb_setup.singleton().ensure_service()`) while the bridge imports the launch modules,
+so that wait overlaps them; the launch's own call then finds the connection made. Should the
+early start fail, the launch's call starts it again and reports the failure as it always did.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import threading
 import time
 
 POLL_SECONDS = 0.005
@@ -23,3 +31,26 @@ def poll_port_file_quickly():
         return False
     service_port_file._SLEEP = lambda seconds: time.sleep(min(seconds, POLL_SECONDS))
     return True
+
+
+def start_in_background():
+    """Returns the thread starting wandb-core, or None where the SDK does not use it for the API."""
+    try:
+        if importlib.util.find_spec("wandb.apis.public.service_api") is None:
+            return None
+        from wandb.sdk import wandb_setup
+        from wandb.sdk.lib.service import service_connection  # noqa: F401 (imported here, not in the thread)
+    except Exception:
+        return None
+    if not hasattr(wandb_setup, "singleton") or not hasattr(wandb_setup._WandbSetup, "ensure_service"):
+        return None
+
+    def start():
+        try:
+            wandb_setup.singleton().ensure_service()
+        except Exception:
+            pass  # the launch's own call starts it again and reports what went wrong
+
+    thread = threading.Thread(target=start, name="wandb-core start", daemon=True)
+    thread.start()
+    return thread

@@ -1,7 +1,7 @@
 // The action with the real wandb SDK (0.30.0) against the local W&B backend, resource
 // local-process, on a machine with a docker client and no Docker daemon.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
@@ -118,6 +118,47 @@ describe('synchronous: false with the real SDK (ent/proj/slowjob, local-process)
     await waitFor('the job to end', () => (!alive(job.pid) ? true : undefined), 15_000)
     await waitFor('the bridge to leave', () => (!alive(job.ppid) ? true : undefined), 10_000)
     assert.match(readFileSync(log, 'utf8'), /\[harness job slowjob\] WANDB_RUN_ID=contract-async-1 exiting 0/)
+  })
+})
+
+/** The PIDs of a process's children whose command line holds `text` (Linux /proc). */
+function childrenRunning(parent: number, text: string): number[] {
+  const found: number[] = []
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) found.push(Number(pid))
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found
+}
+
+describe("the launcher's wandb-core with the real SDK", () => {
+  // The bridge has the SDK start it early, beside the launch modules' import (wandb_core_start.py):
+  // the launch must then use that one, not start a second.
+  it('is one process for the whole launch', async () => {
+    let dir = ''
+    const running = startAction({
+      fake: false,
+      inputs: { resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', run_id: 'contract-one-core' },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs', HARNESS_SLEEP: '2' },
+      onStart: (_child, runDir) => (dir = runDir),
+      timeoutMs: 60_000
+    })
+    const cores = await waitFor('the job to start', () => {
+      try {
+        const job = JSON.parse(readFileSync(path.join(dir, 'jobs', 'env-slowjob-contract-one-core.json'), 'utf8')) as { ppid: number }
+        return childrenRunning(job.ppid, 'wandb-core')
+      } catch {
+        return undefined
+      }
+    }, 20_000)
+    const run = await running
+    assert.equal(run.code, 0, run.stdout)
+    assert.equal(cores.length, 1, `the bridge's wandb-core processes while the job ran: ${cores.join(', ') || 'none'}`)
   })
 })
 
