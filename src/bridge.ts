@@ -79,6 +79,8 @@ export interface ResultEvent {
   backend_id?: string | null
   /** A local run: its process's exit code. */
   exit_code?: number | null
+  /** A local run: the job's own last lines, as they were printed (none of the SDK's lines). */
+  job_tail?: string[] | null
   // queue mode only
   queue_item_id?: string
   run_id?: string | null

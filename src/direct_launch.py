@@ -12,12 +12,16 @@ from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from deadline import seconds_for
 from heap import resume_collector
+from local_job_runner import job_output_of
 from local_run_end import settle_for
 from remote_watch import RemoteWatch
 from run_record import emit_record
 from run_wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 from subreaper import become_subreaper, children, end_escaped
+
+
+JOB_TAIL_LINES = 100  # what the job summary shows of a failed job (src/failure.ts, SUMMARY_LINES)
 
 
 def launch_and_follow(request):
@@ -85,10 +89,12 @@ def wait_and_report(run, launch, request, api, watch=None, keep_children=None):
     if watch is not None and cancel["reason"] is None:
         watch.ended(state)
     proc = local_job_process(run)  # a local run: its exit code says why it failed
+    output = job_output_of(run)  # and its own last lines, without the SDK's and the bridge's
     emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
          backend_id=None if run.id is None else str(run.id),
-         exit_code=None if proc is None else proc.returncode)
+         exit_code=None if proc is None else proc.returncode,
+         job_tail=None if output is None else output.tail(JOB_TAIL_LINES))
 
 
 def report_and_leave_running(run, request, resource):

@@ -39,7 +39,8 @@ export function describeFailure(outcome: Outcome, inputs: Inputs): Failure | und
   const local = !outcome.queued && !inputs.attach && isLocal(inputs.resource)
   if (local && typeof result.exit_code === 'number' && result.exit_code !== 0) {
     facts.push(`Exit code ${result.exit_code}${result.exit_code < 0 ? ` (killed by signal ${-result.exit_code})` : ''}`)
-    const lines = outcome.logTail.slice(-SUMMARY_LINES)
+    // the job's own lines; the log stream's (the SDK's among them) where the SDK's reader ran it
+    const lines = (result.job_tail ?? outcome.logTail).slice(-SUMMARY_LINES)
     return { facts, lines, source: lines.length ? 'its output' : undefined }
   }
   return facts.length ? { facts, lines: [] } : undefined

@@ -105,6 +105,7 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
     const [annotation] = errors(run)
     assert.match(annotation ?? '', /^W&B run clfail1 failed .*\nExit code 3\nLast \d+ lines of its output:\n/)
     assert.match(annotation ?? '', /\n {2}\[metricjob\] run clfail1 exiting 3/)
+    assert.doesNotMatch(annotation ?? '', /wandb: launch:/, "the job's own lines, not the SDK's before it")
 
     const attached = await act(() => quick, { attach: 'ent/proj/clfail1' })
     assert.equal(attached.code, 1, attached.stdout)

@@ -165,6 +165,11 @@ describe('a local run that fails: its exit code and last lines', async () => {
     assert.match(annotation ?? '', /^W&B run lfail1 failed .*\nExit code 1\nLast \d+ lines of its output:\n/)
     assert.match(annotation ?? '', /\n {2}\[fake job fail\] WANDB_RUN_ID=lfail1/)
   })
+  it("the lines are the job's own: none of the SDK's launch lines printed before it started", () => {
+    assert.match(run.stdout, /wandb: launch: Launching run as a local-process/, 'the SDK did print them, in the log')
+    assert.doesNotMatch(annotation ?? '', /wandb: launch:/)
+    assert.doesNotMatch(run.summary, /wandb: launch:/)
+  })
   it('so does the summary', () => assert.match(run.summary, /<li>Exit code 1<\/li>.*<details><summary>Last \d+ lines of its output/s))
 })
 
