@@ -5,8 +5,8 @@
 // and items an earlier job made.
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
-import { describe, it } from 'node:test'
-import { alive, errors, jobDump, startAction, TEST_KEY, waitFor, type ActionRun } from '../helpers/action.js'
+import { after, describe, it } from 'node:test'
+import { alive, endJob, errors, jobDump, startAction, TEST_KEY, waitFor, type ActionRun } from '../helpers/action.js'
 
 const base = { api_key: TEST_KEY, entity: 'ent', project: 'proj' }
 const fastPolls = { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.05,0.2', FAKE_WANDB_AGENT_DELAY: '0.2' }
@@ -249,6 +249,7 @@ describe('attach to a run launched before', () => {
 
 describe('synchronous false, local: where the output goes', async () => {
   const run = await follow({ job: 'e/p/forever:latest', resource: 'local-process', synchronous: 'false', run_id: 'async13' })
+  after(() => endJob(run.dir, 'async13'))
   it('sets log_file, names it in the log and the summary, and warns once', async () => {
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.log_file, `${run.dir}/wandb-launch-async13.log`)
@@ -260,6 +261,5 @@ describe('synchronous false, local: where the output goes', async () => {
     const job = await waitFor('the job to start', () => jobDump(run.dir, 'async13'))
     await waitFor('the log file', () => (existsSync(run.outputs.log_file!) ? true : undefined))
     assert.ok(alive(job.pid))
-    process.kill(-job.pgid, 'SIGKILL')
   })
 })

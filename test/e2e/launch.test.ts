@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { describe, it } from 'node:test'
-import { alive, errors, jobDump, startAction, TEST_KEY, waitFor } from '../helpers/action.js'
+import { after, describe, it } from 'node:test'
+import { alive, endJob, errors, jobDump, startAction, TEST_KEY, waitFor } from '../helpers/action.js'
 
 const base = { api_key: TEST_KEY, resource: 'local-process' }
 
@@ -126,6 +126,7 @@ describe('every input reaches launch() under its SDK name', async () => {
 
 describe('synchronous: false', async () => {
   const run = await startAction({ inputs: { ...base, job: 'e/p/forever:latest', synchronous: 'false', run_id: 'async1' } })
+  after(() => endJob(run.dir, 'async1'))
   it('returns once submitted, outputs set, state running', () => {
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_id, 'async1')
@@ -140,6 +141,5 @@ describe('synchronous: false', async () => {
     const job = await waitFor('the job to start', () => jobDump(run.dir, 'async1'))
     assert.ok(alive(job.pid))
     assert.equal(job.pgid, job.pid)
-    process.kill(-job.pgid, 'SIGKILL')
   })
 })

@@ -326,3 +326,17 @@ export function jobDump(dir: string, runId: string): { pid: number; pgid: number
   }
   return undefined
 }
+
+/**
+ * Ends a job left running on purpose (synchronous: false), whatever the test's assertions did: it
+ * waits a little for the job to have started, then kills its process group.
+ */
+export async function endJob(dir: string, runId: string): Promise<void> {
+  const job = await waitFor(`job ${runId} to start`, () => jobDump(dir, runId), 5_000).catch(() => undefined)
+  if (!job) return
+  try {
+    process.kill(-job.pgid, 'SIGKILL')
+  } catch {
+    // it has ended already
+  }
+}
