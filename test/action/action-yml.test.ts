@@ -33,14 +33,19 @@ describe('action.yml', () => {
       '  run_id:\n    description: The W&B run ID, set as soon as the run is submitted (queue mode: as soon as the item is pushed).\n'
     )
     assert.notEqual(broken, text)
-    assert.throws(() => loadActionManifest('scratch/action.yml', broken), /not valid YAML.*\n.*Nested mappings are not allowed/)
+    assert.throws(() => loadActionManifest('scratch/action.yml', broken, ROOT), /not valid YAML.*\n.*Nested mappings are not allowed/)
   })
   it('the loader refuses a duplicate key', () => {
     const doubled = text.replace('  job:\n', '  job:\n    description: first\n  job:\n')
-    assert.throws(() => loadActionManifest('scratch/action.yml', doubled), /not valid YAML.*\n.*Map keys must be unique/)
+    assert.throws(() => loadActionManifest('scratch/action.yml', doubled, ROOT), /not valid YAML.*\n.*Map keys must be unique/)
   })
   it('the loader refuses another runtime', () => {
-    assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20')), /runs\.using is node20/)
+    assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20'), ROOT), /not valid action metadata.*\n.*`runs\.using` is "node20"; this action runs on `node24`/)
+  })
+  it('the loader refuses what GitHub refuses in valid YAML: a key it does not allow, a runs.main that is not there', () => {
+    const unknown = text.replace('  job:\n', '  job:\n    type: string\n')
+    assert.throws(() => loadActionManifest('scratch/action.yml', unknown, ROOT), /input `job`: `type` is not a key GitHub's action metadata allows here/)
+    assert.throws(() => loadActionManifest('scratch/action.yml', text, path.join(ROOT, 'test')), /`runs\.main` names dist\/index\.js, which does not exist/)
   })
 })
 

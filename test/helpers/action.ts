@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import YAML from 'yaml'
+import { checkActionMetadata } from '../../scripts/action-metadata.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION_YML = path.join(ROOT, 'action.yml')
@@ -32,14 +33,18 @@ export interface ActionManifest {
   runs: { using: string; main: string; pre?: string; post?: string; 'pre-if'?: string; 'post-if'?: string }
 }
 
-/** action.yml as GitHub reads it: any YAML error, warning or duplicate key throws. */
-export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 'utf8')): ActionManifest {
-  const doc = YAML.parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true })
-  const problems = [...doc.errors, ...doc.warnings].map((e) => e.message)
-  if (problems.length) throw new Error(`${file} is not valid YAML, so GitHub cannot load the action:\n${problems.join('\n')}`)
-  const manifest = doc.toJS() as ActionManifest
-  if (manifest?.runs?.using !== 'node24') throw new Error(`${file}: runs.using is ${manifest?.runs?.using}, expected node24`)
-  if (typeof manifest.runs.main !== 'string') throw new Error(`${file}: runs.main is missing`)
+/**
+ * action.yml as GitHub reads it, with the check `npm run lint` makes (scripts/action-metadata.ts):
+ * a YAML error, warning or duplicate key, a key GitHub does not allow, another runtime than node24
+ * or a missing runs.main throws. `root` is where runs.main is looked for.
+ */
+export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 'utf8'), root = path.dirname(file)): ActionManifest {
+  const problems = checkActionMetadata(text, file, root)
+  if (problems.length) {
+    const what = problems.some((p) => p.message.startsWith('YAML:')) ? 'not valid YAML' : 'not valid action metadata'
+    throw new Error(`${file} is ${what}, so GitHub cannot load the action:\n${problems.map((p) => `${p.line}:${p.column}: ${p.message}`).join('\n')}`)
+  }
+  const manifest = YAML.parse(text) as ActionManifest
   manifest.inputs ??= {}
   manifest.outputs ??= {}
   return manifest
