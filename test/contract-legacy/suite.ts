@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { errors, ROOT, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { launchAndKillMetricJob, readBack } from '../helpers/metric-job.js'
 
 export function legacySuite(version: string): void {
   const venv = path.join(ROOT, '.cache', `wandb-${version}`)
@@ -60,6 +61,20 @@ export function legacySuite(version: string): void {
       assert.match(errors(run)[0] ?? '', /^Job myjob:v7 was not found in ent\/proj: the job exists, but not with alias "v7"; its aliases: "v0", "latest"\. .*\nwandb said: Error accessing job ent\/proj\/myjob:v7/)
       assert.equal(run.outputs.state, 'not_launched')
       assert.equal(run.outputs.run_id, undefined)
+    })
+    it('a job killed mid-run: the step fails and W&B records the run failed (marked through GraphQL: this Run has no update_state)', async () => {
+      // the job is metricjob on wandb 0.30.0 (the backend's entrypoint); the launcher is this version
+      const jobs = await startBackend({ entrypoint: REAL_PYTHON, heartbeatTimeout: 600 })
+      try {
+        const runId = `l-killed-${version}`
+        const run = await launchAndKillMetricJob(jobs, runId, { python, env: realSdkEnv(venv) })
+        assert.equal(run.code, 1, run.stdout)
+        assert.equal(run.outputs.wandb_version, version)
+        assert.equal(run.outputs.state, 'failed')
+        assert.equal(readBack(jobs, runId, 'no-log').state, 'failed')
+      } finally {
+        await jobs.stop()
+      }
     })
     it('a rejected API key: which server, where the key came from', async () => {
       const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process' }, { WANDB_API_KEY: '0123456789abcdef0123456789abcdef01234567' })

@@ -2,62 +2,14 @@
 // action, then read back with the real SDK's public API: the run ends in W&B as the job ended,
 // and the action's run_record says the same.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { startAction, type ActionOptions, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { type ActionRun } from '../helpers/action.js'
+import { REAL_PYTHON, startBackend, type Backend } from '../helpers/backend.js'
+import { launchAndKillMetricJob, launchMetricJob, readBack, type PublicRun } from '../helpers/metric-job.js'
 
 const METRICS = { 'eval/acc': 0.93, loss: 0.25, lr: 0.001 }
-
-/** What the real SDK's public API says about a run: state, summary, history rows, output.log. */
-interface PublicRun {
-  state: string
-  summary: Record<string, unknown>
-  history: Array<Record<string, unknown>>
-  log: string
-}
-
-function readBack(backend: Backend, runId: string, what: 'log' | 'no-log' = 'log'): PublicRun {
-  const script = `
-import json, sys, tempfile, wandb
-run = wandb.Api().run("ent/proj/" + sys.argv[1])
-rows = run.history(pandas=False)
-log = None
-if sys.argv[2] == "log":
-    log = open(run.file("output.log").download(root=tempfile.mkdtemp()).name).read()
-print(json.dumps({"state": run.state, "summary": dict(run.summary_metrics), "history": rows, "log": log}))
-`
-  const r = spawnSync(REAL_PYTHON, ['-c', script, runId, what], {
-    encoding: 'utf8',
-    env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' },
-    timeout: 60_000
-  })
-  assert.equal(r.status, 0, r.stderr)
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as PublicRun
-}
-
-/** The action launching ent/proj/metricjob with the real SDK; `where` is a resource or a queue. */
-function launchMetricJob(
-  backend: Backend,
-  where: Record<string, string>,
-  runId: string,
-  runConfig: Record<string, unknown>,
-  more: { env?: Record<string, string>; onStart?: ActionOptions['onStart']; onStdout?: ActionOptions['onStdout'] } = {}
-): Promise<ActionRun> {
-  return startAction({
-    fake: false,
-    inputs: {
-      job: 'ent/proj/metricjob:latest', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj',
-      run_id: runId, config: JSON.stringify({ overrides: { run_config: runConfig } }), ...where
-    },
-    env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...more.env },
-    timeoutMs: 120_000,
-    onStart: more.onStart,
-    onStdout: more.onStdout
-  })
-}
 
 function assertLoggedRun(run: PublicRun): void {
   assert.equal(run.state, 'finished')
@@ -117,21 +69,8 @@ describe('a real run whose job is killed with SIGKILL mid-run', () => {
   let backend: Backend
   let run: ActionRun
   before(async () => {
-    // a heartbeat timeout far beyond the test: only the action can end the run early
     backend = await startBackend({ entrypoint: REAL_PYTHON, heartbeatTimeout: 600 })
-    let dir = ''
-    let killed = false
-    run = await launchMetricJob(backend, { resource: 'local-process' }, 'contract-killed-1',
-      { metrics: METRICS, steps: 50, seconds_per_step: 0.2 }, {
-        env: { HARNESS_OUT_DIR: '{dir}/jobs' },
-        onStart: (_child, runnerTemp) => (dir = runnerTemp),
-        onStdout: (text) => {
-          if (killed || !/\[metricjob\] step 3\/50/.test(text)) return
-          killed = true
-          const dump = path.join(dir, 'jobs', 'env-metricjob-contract-killed-1.json')
-          process.kill((JSON.parse(readFileSync(dump, 'utf8')) as { pid: number }).pid, 'SIGKILL')
-        }
-      })
+    run = await launchAndKillMetricJob(backend, 'contract-killed-1')
   })
   after(async () => backend.stop())
 
