@@ -4,8 +4,13 @@
 Stands in front of test/backend as the SDK's base_url and forwards every request to --upstream,
 unless the current faults say otherwise. Faults are set at start (--faults JSON) and changed at
 any time by the test: POST /__faults__ with a JSON object replaces them; GET /__faults__ returns
-them with counters. Fields (all optional):
+them with counters. /__faults__ is served on the proxy's own port and on a control port of its
+own (--control-port-file), which stays up while the proxy refuses connections. Fields (all
+optional):
 
+  refuse          true: the proxy stops listening and cuts the connections it has, so every
+                  new connection is refused (ECONNREFUSED, as from a host with the server down);
+                  false (or faults without it) listens again on the same port
   dead            true: every request's connection is closed without an answer
   hang            true: every request is read and never answered (the connection stays open)
   hang_after      N: requests after the N-th hang
@@ -16,7 +21,9 @@ them with counters. Fields (all optional):
                   without the answer, that many times
   seed            for error_rate
 
-Counters: requests, forwarded, dropped, hung, errors. --port-file receives the port.
+Counters: requests, forwarded, dropped, hung, errors; `waiting` lists the requests being held
+(delayed or hung) as "METHOD path operation", so a test can act while the client waits on one.
+--port-file receives the port.
 """
 
 import argparse
@@ -25,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import re
 import socket
 import sys
 import threading
@@ -42,6 +50,8 @@ class State:
         self.faults = {}
         self.counts = {"requests": 0, "forwarded": 0, "dropped": 0, "hung": 0, "errors": 0}
         self.random = random.Random()
+        self.waiting = []
+        self.on_change = lambda faults: None
         self.set(faults)
 
     def set(self, faults):
@@ -50,6 +60,7 @@ class State:
             self.random.seed(self.faults.get("seed", 1))
             drop = self.faults.get("drop_response")
             self.drops_left = int(drop.get("times", 1)) if drop else 0
+        self.on_change(self.faults)
 
     def decide(self, body):
         """What to do with one request: dead, hang, error, drop or forward (and the delay)."""
@@ -75,14 +86,49 @@ class State:
 
     def view(self):
         with self.lock:
-            return {"faults": self.faults, **self.counts}
+            return {"faults": self.faults, **self.counts, "waiting": list(self.waiting)}
+
+    def hold(self, what, seconds=None, until=None):
+        """Waits `seconds` (or until `until` is set), listed in `waiting` meanwhile."""
+        with self.lock:
+            self.waiting.append(what)
+        try:
+            if until is not None:
+                while not until.is_set():
+                    time.sleep(0.2)
+            else:
+                time.sleep(seconds)
+        finally:
+            with self.lock:
+                self.waiting.remove(what)
 
 
-def make_handler(state, upstream, stopping):
+OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
+
+
+def describe(command, path, body):
+    """"POST /graphql Viewer": the request, with its GraphQL operation when it has one."""
+    try:
+        query = json.loads(body).get("query") or ""
+    except (ValueError, AttributeError):
+        query = ""
+    match = OPERATION.search(query if isinstance(query, str) else "")
+    return f"{command} {path}" + (f" {match.group(1)}" if match else "")
+
+
+def make_handler(state, upstream, stopping, connections):
     target = urlsplit(upstream)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            connections.add(self.connection)
+
+        def finish(self):
+            connections.discard(self.connection)
+            super().finish()
 
         def log_message(self, *args):
             pass
@@ -126,15 +172,14 @@ def make_handler(state, upstream, stopping):
                 self.cut()
                 return
             if action == "hang":
-                while not stopping.is_set():
-                    time.sleep(0.2)
+                state.hold(describe(self.command, self.path, plain), until=stopping)
                 self.cut()
                 return
             if action == "error":
                 self.answer(503, b"fault proxy: service unavailable", [("Content-Type", "text/plain")])
                 return
             if delay:
-                time.sleep(delay)
+                state.hold(describe(self.command, self.path, plain), seconds=delay)
             try:
                 conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -161,23 +206,78 @@ def make_handler(state, upstream, stopping):
     return Handler
 
 
+class Listener:
+    """The proxy's listening socket, which the `refuse` fault closes and opens again on the same
+    port; connections it accepted are cut when it closes."""
+
+    def __init__(self, state, upstream, stopping, port):
+        self.connections = set()
+        self.handler = make_handler(state, upstream, stopping, self.connections)
+        self.lock = threading.Lock()
+        self.server = None
+        self.port = port
+        self.open()
+
+    def open(self):
+        with self.lock:
+            if self.server is None:
+                self.server = serve(self.port, self.handler)
+                self.port = self.server.server_address[1]
+
+    def close(self):
+        with self.lock:
+            server, self.server = self.server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        for conn in list(self.connections):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def follow(self, faults):
+        """Done before /__faults__ answers: once set, the port refuses (or listens again)."""
+        self.close() if faults.get("refuse") else self.open()
+
+
+def serve(port, handler):
+    """A ThreadingHTTPServer on 127.0.0.1:port (0: any), serving in a thread of its own."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    return server
+
+
+def write_port(path, port):
+    with open(path + ".tmp", "w") as f:
+        f.write(str(port))
+    os.replace(path + ".tmp", path)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file")
+    parser.add_argument("--control-port-file", help="receives the port of /__faults__ alone")
     parser.add_argument("--faults", default="{}")
     args = parser.parse_args()
     stopping = threading.Event()
-    state = State(json.loads(args.faults))
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, args.upstream, stopping))
-    server.daemon_threads = True
+    faults = json.loads(args.faults)
+    state = State({k: v for k, v in faults.items() if k != "refuse"})
+    listener = Listener(state, args.upstream, stopping, args.port)
+    control = serve(0, make_handler(state, args.upstream, stopping, set()))
+    state.on_change = listener.follow
+    state.set(faults)
+    if args.control_port_file:
+        write_port(args.control_port_file, control.server_address[1])
     if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write(str(server.server_address[1]))
-        os.replace(args.port_file + ".tmp", args.port_file)
+        write_port(args.port_file, listener.port)
     try:
-        server.serve_forever(poll_interval=0.1)
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:

@@ -7,6 +7,8 @@ import path from 'node:path'
 import { ROOT } from './action.js'
 
 export interface Faults {
+  /** Stop listening (new connections are refused) and cut open ones; false listens again. */
+  refuse?: boolean
   dead?: boolean
   hang?: boolean
   hang_after?: number
@@ -16,16 +18,28 @@ export interface Faults {
   seed?: number
 }
 
+export interface ProxyStats {
+  requests: number
+  forwarded: number
+  dropped: number
+  hung: number
+  errors: number
+  /** The requests held now (delayed or hung): "POST /graphql Viewer". */
+  waiting: string[]
+}
+
 export interface FaultProxy {
   url: string
   set: (faults: Faults) => Promise<void>
-  stats: () => Promise<{ requests: number; forwarded: number; dropped: number; hung: number; errors: number }>
+  stats: () => Promise<ProxyStats>
   stop: () => Promise<void>
 }
 
 export async function startFaultProxy(upstream: string, faults: Faults = {}): Promise<FaultProxy> {
-  const portFile = path.join(mkdtempSync(path.join(tmpdir(), 'fault-proxy-')), 'port')
-  const args = [path.join(ROOT, 'test', 'fault-proxy', 'proxy.py'), '--upstream', upstream, '--port-file', portFile, '--faults', JSON.stringify(faults)]
+  const dir = mkdtempSync(path.join(tmpdir(), 'fault-proxy-'))
+  const portFile = path.join(dir, 'port')
+  const controlFile = path.join(dir, 'control-port')
+  const args = [path.join(ROOT, 'test', 'fault-proxy', 'proxy.py'), '--upstream', upstream, '--port-file', portFile, '--control-port-file', controlFile, '--faults', JSON.stringify(faults)]
   const proc = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   proc.stderr!.on('data', (c: Buffer) => (stderr += c))
@@ -35,8 +49,10 @@ export async function startFaultProxy(upstream: string, faults: Faults = {}): Pr
     await new Promise((r) => setTimeout(r, 20))
   }
   const url = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`
+  // the control port stays up while the proxy's own port refuses connections
+  const controlUrl = `http://127.0.0.1:${readFileSync(controlFile, 'utf8').trim()}/__faults__`
   const control = async (body?: Faults) => {
-    const res = await fetch(`${url}/__faults__`, body ? { method: 'POST', body: JSON.stringify(body) } : {})
+    const res = await fetch(controlUrl, body ? { method: 'POST', body: JSON.stringify(body) } : {})
     return res.json()
   }
   return {
