@@ -13,8 +13,8 @@ import traceback
 
 from deadline import WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
 
-_channel = {"events": None, "detached": False, "result_sent": False}
-# phase: start, launch (a signal abandons it), push, wait, stopping. wake: ends a wait's sleep.
+_channel = {"events": None, "detached": False, "result_sent": False, "ended": False}
+# phase: start and launch (a signal abandons them), push, wait, stopping. wake: ends a wait's sleep.
 # known: what a result must say if the cancel overruns its deadline (queue item, run ID, ...).
 # job_groups: returns the process groups of local jobs, which must not outlive the bridge.
 cancel = {"requested": False, "reason": None, "phase": "start", "wake": None, "parent": None, "known": {},
@@ -22,7 +22,8 @@ cancel = {"requested": False, "reason": None, "phase": "start", "wake": None, "p
 
 
 class LaunchCancelled(BaseException):
-    """Raised from the signal handler to abandon a launch that has no run yet."""
+    """Raised from the signal handler to abandon a launch that has no run yet: the SDK's login
+    and the job's fetch can each wait on a slow server longer than the runner's grace."""
 
 
 def open_channel():
@@ -31,6 +32,8 @@ def open_channel():
 
 
 def emit(event, **fields):
+    if event in ("result", "error"):
+        _channel["ended"] = True  # the bridge has said how it ends: a signal abandons nothing now
     if event == "result":
         _channel["result_sent"] = True
         finished()
@@ -97,8 +100,8 @@ def on_signal(signum, _frame):
     if cancel["requested"]:
         return  # a second signal must not abandon a cancel half-way
     begin_cancel("cancelled")
-    if cancel["phase"] == "launch":
-        raise LaunchCancelled()
+    if cancel["phase"] in ("start", "launch") and not _channel["ended"]:
+        raise LaunchCancelled()  # out of whatever network call the main thread waits on
     if cancel["wake"] is not None:
         cancel["wake"]()  # end the wait's sleep now, not at the next poll
 

@@ -105,7 +105,16 @@ def main():
     pause_collector()  # until the run is submitted (heap.py)
     open_channel()
     handle_signals()
+    try:
+        return serve_request()
+    except LaunchCancelled:
+        # A signal before anything was launched (the SDK's login, the job's fetch, the queue's
+        # checks): nothing to stop, and no answer from the server is worth waiting for.
+        emit("result", state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
+        return 0
 
+
+def serve_request():
     try:
         request = json.load(sys.stdin)
     except Exception as exc:
@@ -168,8 +177,6 @@ def main():
             import direct_launch
 
             direct_launch.launch_and_follow(request)
-    except LaunchCancelled:
-        emit("result", state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
     except Exception as exc:
         report_failure(exc, request)
     return 0

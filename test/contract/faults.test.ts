@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
@@ -270,4 +271,71 @@ describe('queue mode with a flaky backend (real SDK)', () => {
       await proxy.stop()
     }
   })
+})
+
+describe('cancel while the SDK logs in or fetches the job, slow backend (real SDK)', { concurrency: 1 }, () => {
+  // Every request waits 8 s at the proxy: the SDK's login (wandb.Api's Viewer) and the job's
+  // fetch each take longer than the runner's 7.5 s grace.
+  const SLOW = 8
+  /** Well under the watchdog's 4.2 s (src/deadline.py), which would otherwise end the wait. */
+  const NOTHING_TO_STOP_SECONDS = 3
+  let proxy: FaultProxy
+  before(async () => {
+    proxy = await startFaultProxy(backend.url, { delay: SLOW })
+  })
+  after(async () => proxy.stop())
+
+  /** SIGINT once the bridge waits on a GraphQL request and its output says where it is. */
+  async function cancelWhileHeld(inputs: Record<string, string>, where: RegExp): Promise<Faulted & { jobs: string }> {
+    const marker = `fault-test-${randomUUID()}`
+    const jobs = mkdtempSync(path.join(tmpdir(), 'fault-setup-jobs-'))
+    let from = 0
+    let stdout = ''
+    const run = await startAction({
+      fake: false,
+      inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', ...inputs },
+      env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: jobs, FAULT_TEST_MARKER: marker },
+      onStdout: (text) => void (stdout = text),
+      onStart: (child) => {
+        void (async () => {
+          for (;;) {
+            const held = (await proxy.stats()).waiting.some((r) => r.startsWith('POST /graphql'))
+            if (held && where.test(stdout)) break
+            if (child.exitCode !== null) return
+            await new Promise((r) => setTimeout(r, 50))
+          }
+          from = Date.now()
+          child.kill('SIGINT')
+        })()
+      },
+      timeoutMs: 120_000
+    })
+    return { run, seconds: (Date.now() - from) / 1000, marker, jobs }
+  }
+
+  for (const [what, inputs, where] of [
+    ['direct local-process, during the login', { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-login' }, /Loaded credentials/],
+    ['direct local-process, during the job fetch', { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-fetch' }, /Launching job: ent\/proj\/myjob/],
+    ['queue mode, during the login', { job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'setup-queue' }, /Loaded credentials/]
+  ] as const) {
+    it(`${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, nothing launched`, async () => {
+      const f = await cancelWhileHeld(inputs, where)
+      measured.push(`cancel to exit, ${what} (each request ${SLOW} s): ${f.seconds.toFixed(2)} s`)
+      assert.ok(f.seconds > 0, `the signal was sent: ${f.run.stdout}`)
+      assert.equal(f.run.code, 1, f.run.stdout)
+      assert.ok(f.seconds <= CANCEL_BOUND_SECONDS, `exited ${f.seconds}s after SIGINT`)
+      // nothing was launched, so nothing is waited for: not even the bridge's watchdog (4.2 s)
+      assert.ok(f.seconds <= NOTHING_TO_STOP_SECONDS, `exited ${f.seconds}s after SIGINT: the cancel waited on the SDK's call`)
+      assert.deepEqual(errors(f.run), ['Cancelled before the run was submitted: nothing was launched.'])
+      assert.equal(f.run.outputs.state, 'not_launched')
+      assert.equal(f.run.outputs.timed_out, 'false')
+      assert.match(f.run.summary, /not_launched \(cancelled\)/)
+      assert.deepEqual(await noneLeft(f.marker), [], 'no bridge or wandb-core is left')
+      // what the SDK had sent before the cancel still reaches the server: nothing may start
+      await new Promise((r) => setTimeout(r, (SLOW + 1) * 1000))
+      assert.deepEqual(readdirSync(f.jobs), [], 'no job ran')
+      const pushed = oplog().filter((op) => op.kind === 'graphql' && String(op.op).startsWith('pushToRunQueue') && JSON.stringify(op).includes(inputs.run_id))
+      assert.deepEqual(pushed, [], 'nothing was queued')
+    })
+  }
 })
