@@ -49,11 +49,27 @@ function processesWith(marker: string): string[] {
   return found
 }
 
+/** A backend that is down: refusing connections (nothing listens), closing them without an
+ *  answer, or holding them without ever answering. */
+const BACKEND_DOWN = [
+  ['refused', { refuse: true }],
+  ['dead', { dead: true }],
+  ['hanging', { hang: true }]
+] as const satisfies ReadonlyArray<readonly [string, Faults]>
+
 interface Faulted {
   run: ActionRun
   /** Seconds from the signal (or the fault, for a timeout) to the action's exit. */
   seconds: number
   marker: string
+  /** The proxy's request count when the faults were set. */
+  requestsAtFault: number
+}
+
+/** With `refuse`, no request may have reached the proxy after the fault: the SDK met refused
+ *  connections, not answers. */
+async function assertRefusedAll(proxy: FaultProxy, what: string, requestsAtFault: number): Promise<void> {
+  if (what === 'refused') assert.equal((await proxy.stats()).requests, requestsAtFault, 'every connection after the fault was refused')
 }
 
 /**
@@ -71,6 +87,7 @@ async function withFault(
   const marker = `fault-test-${randomUUID()}`
   let from = 0
   let fired = false
+  let requestsAtFault = -1
   const run = await startAction({
     fake: false,
     inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', ...inputs },
@@ -78,14 +95,16 @@ async function withFault(
     onStdout: (text, child: ChildProcess) => {
       if (fired || !when.test(text)) return
       fired = true
-      void proxy.set(faults).then(() => {
+      void (async () => {
+        await proxy.set(faults)
+        requestsAtFault = (await proxy.stats()).requests
         from = Date.now()
         if (signal) child.kill(signal)
-      })
+      })()
     },
     timeoutMs: 90_000
   })
-  return { run, seconds: (Date.now() - from) / 1000, marker }
+  return { run, seconds: (Date.now() - from) / 1000, marker, requestsAtFault }
 }
 
 async function noneLeft(marker: string): Promise<string[]> {
@@ -99,17 +118,14 @@ async function noneLeft(marker: string): Promise<string[]> {
   return left
 }
 
-describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 }, () => {
+describe('cancel with a backend that refuses, drops or hangs (real SDK)', { concurrency: 1 }, () => {
   let proxy: FaultProxy
   before(async () => {
     proxy = await startFaultProxy(backend.url)
   })
   after(async () => proxy.stop())
 
-  for (const [what, faults] of [
-    ['dead', { dead: true }],
-    ['hanging', { hang: true }]
-  ] as const) {
+  for (const [what, faults] of BACKEND_DOWN) {
     it(`queue mode, run running, backend ${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, state unconfirmed`, async () => {
       await proxy.set({})
       const runId = `fault-run-${what}`
@@ -118,6 +134,7 @@ describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 },
       assert.equal(f.run.code, 1, f.run.stdout)
       assert.ok(f.seconds <= CANCEL_BOUND_SECONDS, `exited ${f.seconds}s after SIGINT`)
       assert.equal(f.run.outputs.state, 'unconfirmed')
+      await assertRefusedAll(proxy, what, f.requestsAtFault)
       assert.match(errors(f.run)[0] ?? '', new RegExp(`^Cancelled: could not confirm the run was stopped: ${proxy.url}/ent/proj/runs/${runId}\\. `))
       assert.match(f.run.summary, /could not confirm the run was stopped/)
       assert.deepEqual(await noneLeft(f.marker), [], 'no bridge or wandb-core is left')
@@ -135,6 +152,7 @@ describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 },
       assert.ok(f.seconds <= CANCEL_BOUND_SECONDS, `exited ${f.seconds}s after SIGINT`)
       assert.match(errors(f.run)[0] ?? '', /^Cancelled before an agent started the run: removing it failed, remove it by hand/)
       assert.deepEqual(agentOps(f.run.outputs.queue_item_id!).map((op) => op.event), [], 'the item is still on the queue, as said')
+      await assertRefusedAll(proxy, what, f.requestsAtFault)
       assert.deepEqual(await noneLeft(f.marker), [])
     })
   }
@@ -154,14 +172,12 @@ describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 },
     assert.deepEqual(await noneLeft(f.marker), [])
   })
 
-  for (const [what, faults] of [
-    ['dead', { dead: true }],
-    ['hanging', { hang: true }]
-  ] as const) {
+  for (const [what, faults] of BACKEND_DOWN) {
     it(`direct local-process, backend ${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, the job is gone`, async () => {
       await proxy.set({})
       const runId = `fault-local-${what}`
       let job: { pid: number } | undefined
+      let requestsAtFault = -1
       const marker = `fault-test-${randomUUID()}`
       let from = 0
       const run = await startAction({
@@ -179,6 +195,7 @@ describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 },
               }
             })
             await proxy.set(faults)
+            requestsAtFault = (await proxy.stats()).requests
             from = Date.now()
             child.kill('SIGINT')
           })()
@@ -191,6 +208,7 @@ describe('cancel with a dead or hanging backend (real SDK)', { concurrency: 1 },
       assert.ok(seconds <= CANCEL_BOUND_SECONDS, `exited ${seconds}s after SIGINT`)
       assert.equal(run.outputs.state, 'stopped')
       assert.ok(job && !alive(job.pid), 'the job is gone')
+      await assertRefusedAll(proxy, what, requestsAtFault)
       assert.deepEqual(await noneLeft(marker), [])
     })
   }
@@ -286,7 +304,7 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
   after(async () => proxy.stop())
 
   /** SIGINT once the bridge waits on a GraphQL request and its output says where it is. */
-  async function cancelWhileHeld(inputs: Record<string, string>, where: RegExp): Promise<Faulted & { jobs: string }> {
+  async function cancelWhileHeld(inputs: Record<string, string>, where: RegExp): Promise<Omit<Faulted, 'requestsAtFault'> & { jobs: string }> {
     const marker = `fault-test-${randomUUID()}`
     const jobs = mkdtempSync(path.join(tmpdir(), 'fault-setup-jobs-'))
     let from = 0
