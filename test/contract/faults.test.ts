@@ -1,7 +1,8 @@
 // Faults with the real SDK (0.30.0): test/fault-proxy stands between the SDK and test/backend as
-// base_url, and kills, hangs or drops answers while the action runs. Each test asserts the bound:
-// seconds from SIGINT (or the timeout) to the action's exit, items left on the queue, processes
-// left behind. The simulated agent and the jobs talk to the backend directly, so runs go on.
+// base_url, and refuses connections, kills, hangs, delays or drops answers while the action runs.
+// Each test asserts the bound: seconds from SIGINT (or the timeout) to the action's exit, items
+// left on the queue, processes left behind. The simulated agent and the jobs talk to the backend
+// directly, so runs go on.
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
