@@ -7,23 +7,18 @@ run config made the job fail to start (E2BIG).
 Here launch's get_env_vars_dict hands the settings to `pending` instead; the job's process gets
 them merged into its environment (sdk_patches._LocalJobSubprocess), and `docker run` names them
 with `-e K` only, so docker reads each value from that environment. A run config too large for one
-variable goes (local-process) to a private file that wandb.init reads: `launch_config_path`
-(WANDB_LAUNCH_CONFIG_PATH, {"overrides": {"run_config": ...}}), read when WANDB_CONFIG is not set
-(wandb_init._handle_launch_config, 0.17.3 and 0.30 alike)."""
+variable goes to a file that wandb.init reads (run_config_file.py), mounted into a container."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import tempfile
+import shlex
 
-# Below Linux's 128 KiB per variable with room to spare; larger run configs go to a file.
-CONFIG_IN_ENV_BYTES = 100_000
-_CONFIG_VARS = re.compile(r"^WANDB_CONFIG(_\d+)?$")
+from run_config_file import config_to_file
 
-# What the next job process gets in its environment, and the names it must not inherit.
-pending = {"env": {}, "unset": set()}
+# What the next job process gets in its environment, the names it must not inherit, and the
+# files a container gets mounted (host path, container path).
+pending = {"env": {}, "unset": set(), "mounts": []}
 
 
 def settings_off_command_line(resource):
@@ -35,30 +30,11 @@ def settings_off_command_line(resource):
     def settings_to_environment(self, *args, **kwargs):
         env = dict(original(self, *args, **kwargs))
         env.pop("WANDB_API_KEY", None)  # inherited from the bridge's own environment
-        unset = set()
-        if resource == "local-process":
-            unset = config_to_file(env)
-        pending["env"], pending["unset"] = {k: str(v) for k, v in env.items()}, unset
+        pending["unset"], pending["mounts"] = config_to_file(env, resource)
+        pending["env"] = {k: str(v) for k, v in env.items()}
         return {}
 
     LaunchProject.get_env_vars_dict = settings_to_environment
-
-
-def config_to_file(env):
-    """A run config over CONFIG_IN_ENV_BYTES: to a private file named by WANDB_LAUNCH_CONFIG_PATH.
-    Returns the names the job must not inherit (a WANDB_CONFIG would win over the file)."""
-    names = sorted((k for k in env if _CONFIG_VARS.match(k)), key=lambda k: (len(k), k))
-    text = env.get("WANDB_CONFIG") or "".join(env[k] for k in names if k != "WANDB_CONFIG")
-    if len(text.encode()) <= CONFIG_IN_ENV_BYTES:
-        return set()
-    for name in names:
-        del env[name]
-    fd, path = tempfile.mkstemp(prefix="wandb-launch-config-", suffix=".json",
-                                dir=os.environ.get("RUNNER_TEMP") or None)
-    with os.fdopen(fd, "w") as f:  # mkstemp: readable by this user only
-        f.write('{"overrides": {"run_config": ' + text + "}}")
-    env["WANDB_LAUNCH_CONFIG_PATH"] = path
-    return {"WANDB_CONFIG", *names}
 
 
 def job_environment(env):
@@ -70,6 +46,10 @@ def job_environment(env):
     return merged
 
 
-def docker_env_flags():
-    """`-e NAME` for every setting: docker run reads the value from its own environment."""
-    return [part for name in pending["env"] for part in ("-e", name)]
+def docker_run_flags():
+    """`-e NAME` for every setting (docker run reads the value from its own environment) and
+    `-v host:container:ro` for every file the job reads. Words of the docker argv, which the SDK
+    joins into one `bash -c` line: each is quoted for it, as the SDK quotes its own."""
+    env = [part for name in pending["env"] for part in ("-e", name)]
+    mounts = [part for host, inside in pending["mounts"] for part in ("-v", shlex.quote(f"{host}:{inside}:ro"))]
+    return env + mounts

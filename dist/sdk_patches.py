@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from local_job_runner import stream_job_output
-from job_settings import docker_env_flags, job_environment, settings_off_command_line
+from job_settings import docker_run_flags, job_environment, settings_off_command_line
 
 LOCAL_RESOURCES = ("local-process", "local-container")
 # The launcher's own wandb-core (wandb/env.py SERVICE, 0.17.3 to 0.30): never the job's.
@@ -104,8 +104,8 @@ def keep_key_off_command_lines():
 
     def docker_command_with_key_from_env(*args, **kwargs):
         cmd = original_docker_command(*args, **kwargs)
-        # docker reads the values from its environment (job_settings.py)
-        return cmd[:3] + ["-e", "WANDB_API_KEY"] + docker_env_flags() + cmd[3:]
+        # docker reads the values from its environment; a large run config is a mounted file (job_settings.py)
+        return cmd[:3] + ["-e", "WANDB_API_KEY"] + docker_run_flags() + cmd[3:]
 
     local_container.get_docker_command = docker_command_with_key_from_env
 

@@ -4,7 +4,7 @@
 // for the job summary. The text is the job's or the server's: it is escaped where it is shown
 // (core.setFailed escapes workflow commands, the summary escapes HTML).
 import type { Outcome } from './outcome.js'
-import { isLocal } from './request.js'
+import { isLocal } from './resources.js'
 import type { Inputs } from './inputs.js'
 
 export const ANNOTATION_LINES = 20

@@ -11,7 +11,8 @@ import {
   parseMapping,
   type Mapping
 } from './values.js'
-import { RESOURCES, type Resource } from './resources.js'
+import { isLocal, RESOURCES, type Resource } from './resources.js'
+import { MAX_MAPPING_FILE_BYTES } from './mapping-file.js'
 import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
 import { needsBaseline, parseGates, type Gate, type GateMissing } from './gates.js'
 
@@ -351,12 +352,12 @@ function schema(workspace: string) {
           ctx.addIssue({ code: 'custom', path: ['github_token'], message: `is empty, and ${name} needs a token: leave github_token at its default, \${{ github.token }}, or give one` })
         }
       }
-      const runConfig = containerRunConfigBytes(v.resource, v.queue, v.config)
-      if (runConfig > CONTAINER_RUN_CONFIG_BYTES) {
+      const runConfig = localRunConfigBytes(v.resource, v.queue, v.config)
+      if (runConfig > LOCAL_RUN_CONFIG_BYTES) {
         ctx.addIssue({
           code: 'custom',
           path: ['config'],
-          message: `overrides.run_config is ${runConfig} bytes as JSON; local-container hands it to the container in environment variables, which Linux limits to about 2 MiB in all, so at most ${CONTAINER_RUN_CONFIG_BYTES} bytes (1 MiB) fit: use resource local-process (it reads a run config of up to 8 MiB from a file), or move the large data into an artifact the run reads`
+          message: `overrides.run_config is ${runConfig} bytes as JSON; a ${v.resource} run gets at most ${LOCAL_RUN_CONFIG_BYTES} bytes (8 MiB) of run config, through a file wandb.init reads (a mapping file's own limit; YAML aliases make a config larger than its file): move the large data into an artifact the run reads (run.use_artifact) and keep the run config to its parameters`
         })
       }
       if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
@@ -407,11 +408,11 @@ function attachedRun(text: string): AttachTarget | undefined {
   return { kind: 'run', entity: parts[0] as string, project: parts[1] as string, runId: parts[2] as string }
 }
 
-/** local-container: the run config travels in the container's environment (src/job_settings.py). */
-export const CONTAINER_RUN_CONFIG_BYTES = 1024 * 1024
+/** A local run reads a large run config from a file (src/run_config_file.py), bounded as a mapping file is. */
+export const LOCAL_RUN_CONFIG_BYTES = MAX_MAPPING_FILE_BYTES
 
-function containerRunConfigBytes(resource: string, queue: string | undefined, config: Mapping | undefined): number {
-  if (resource !== 'local-container' || queue) return 0 // a queue's agent starts the run elsewhere
+function localRunConfigBytes(resource: string, queue: string | undefined, config: Mapping | undefined): number {
+  if (!isLocal(resource) || queue) return 0 // a queue's agent starts the run elsewhere
   const runConfig = (config?.overrides as Mapping | undefined)?.run_config
   return runConfig === undefined ? 0 : Buffer.byteLength(JSON.stringify(runConfig))
 }

@@ -2,6 +2,7 @@
 // launch_add()), by the SDK's own argument names. The API key is not part of it: it travels in
 // the bridge's environment.
 import type { Inputs } from './inputs.js'
+import { isLocal } from './resources.js'
 import type { Mapping } from './values.js'
 
 export interface LaunchArguments {
@@ -115,10 +116,6 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
     baseline: inputs.baseline,
     tags: inputs.tags.length ? inputs.tags : undefined
   })
-}
-
-export function isLocal(resource: string): boolean {
-  return resource === 'local-process' || resource === 'local-container'
 }
 
 function withoutUndefined<T extends object>(value: T): T {

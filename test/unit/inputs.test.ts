@@ -293,23 +293,34 @@ describe('parseInputs config from a file', () => {
     }))
 })
 
-describe('parseInputs: a run config local-container cannot pass', () => {
+describe('parseInputs: the size of a local run config', () => {
   let workspace = ''
+  const MiB = 1024 * 1024
   before(() => {
     workspace = mkdtempSync(path.join(tmpdir(), 'inputs-big-'))
-    writeFileSync(path.join(workspace, 'big.json'), JSON.stringify({ overrides: { run_config: { blob: 'x'.repeat(2 * 1024 * 1024) } } }))
+    writeFileSync(path.join(workspace, 'big.json'), JSON.stringify({ overrides: { run_config: { blob: 'x'.repeat(2 * MiB) } } }))
+    // 1 MiB under an anchor and nine aliases: a file of 1 MiB, a run config of 10 MiB as JSON
+    const aliases = Array.from({ length: 9 }, (_, i) => `    copy${i}: *blob`).join('\n')
+    writeFileSync(path.join(workspace, 'aliased.yaml'), `overrides:\n  run_config:\n    blob: &blob "${'x'.repeat(MiB)}"\n${aliases}\n`)
   })
   after(() => rmSync(workspace, { recursive: true, force: true }))
 
-  it('over 1 MiB with local-container: an input error naming config, its size and the fix', () =>
-    assertOneProblem(valid({ config: 'big.json', resource: 'local-container' }), 'config', /^config: overrides\.run_config is 2097163 bytes as JSON; .*at most 1048576 bytes .*use resource local-process/, {
-      GITHUB_WORKSPACE: workspace
-    }))
-  it('the same config is fine for local-process (it goes through a file)', () =>
-    assert.equal(
-      (parseInputs(valid({ config: 'big.json', resource: 'local-process' }), { GITHUB_WORKSPACE: workspace }).config as { overrides: { run_config: { blob: string } } }).overrides.run_config.blob.length,
-      2 * 1024 * 1024
-    ))
+  for (const resource of ['local-container', 'local-process']) {
+    it(`2 MiB for ${resource}: accepted (it reaches the job through a file)`, () =>
+      assert.equal(
+        (parseInputs(valid({ config: 'big.json', resource }), { GITHUB_WORKSPACE: workspace }).config as { overrides: { run_config: { blob: string } } }).overrides.run_config.blob.length,
+        2 * MiB
+      ))
+    it(`over 8 MiB as JSON for ${resource}: an input error naming config, its size, the limit and the fix`, () =>
+      assertOneProblem(
+        valid({ config: 'aliased.yaml', resource }),
+        'config',
+        new RegExp(`^config: overrides\\.run_config is 104858\\d\\d bytes as JSON; a ${resource} run gets at most 8388608 bytes \\(8 MiB\\) of run config.*: move the large data into an artifact the run reads`),
+        { GITHUB_WORKSPACE: workspace }
+      ))
+  }
+  it('a queue: no limit here (the agent starts the run elsewhere)', () =>
+    assert.doesNotThrow(() => parseInputs(valid({ config: 'aliased.yaml', queue: 'q', project: 'p' }), { GITHUB_WORKSPACE: workspace })))
 })
 
 describe('parseInputs reports all problems at once', () => {

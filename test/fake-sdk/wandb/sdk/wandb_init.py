@@ -1,15 +1,24 @@
 # Mirrors wandb/sdk/wandb_init.py: init() reads the WANDB_* environment that launch sets (entity,
-# project, run ID, WANDB_CONFIG from the run config) and starts the run. The run is written by the
-# service named in WANDB_SERVICE when there is one (the launcher's, see wandb_setup.py), else by
-# a wandb-core of this process's own, which dies with it.
+# project, run ID, and the run config as _handle_launch_config finds it: WANDB_CONFIG, else the
+# file WANDB_LAUNCH_CONFIG_PATH names, else WANDB_CONFIG_0, _1, ...) and starts the run. The run
+# is written by the service named in WANDB_SERVICE when there is one (the launcher's, see
+# wandb_setup.py), else by a wandb-core of this process's own, which dies with it.
 import json
 import os
 
-from wandb import _fake_runs
+from wandb import _fake_container, _fake_runs
 
 
 def _config_from_env():
+    if os.environ.get("WANDB_LAUNCH", "").lower() not in ("true", "1"):  # settings.launch
+        return {}
     text = os.environ.get("WANDB_CONFIG")
+    path = os.environ.get("WANDB_LAUNCH_CONFIG_PATH")
+    if text is None and path:  # settings.launch_config_path, read where this process finds it
+        found = _fake_container.host_path(path)
+        if found is not None and os.path.exists(found):
+            with open(found) as f:
+                return json.load(f).get("overrides", {}).get("run_config") or {}
     if text is None:  # long configs come in chunks, WANDB_CONFIG_0, _1, ...
         chunks = []
         while f"WANDB_CONFIG_{len(chunks)}" in os.environ:
