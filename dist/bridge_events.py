@@ -11,7 +11,7 @@ import os
 import signal
 import traceback
 
-from deadline import WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
+from deadline import UNCONFIRMED, WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
 
 _channel = {"events": None, "detached": False, "result_sent": False, "ended": False}
 # phase: start and launch (a signal abandons them), push, wait, stopping. wake: ends a wait's sleep.
@@ -88,7 +88,7 @@ def report_overrun():
     phase = cancel["phase"]
     launched = phase not in ("start", "launch") or bool(cancel["job_groups"]())
     emit("result", **{
-        "state": "unconfirmed" if launched else None, "cancelled": cancel["reason"] != "timeout",
+        "state": UNCONFIRMED if launched else None, "cancelled": cancel["reason"] != "timeout",
         "timed_out": cancel["reason"] == "timeout", "submitted": launched,
         "cancel_error": f"the cancel did not finish within {WATCHDOG_SECONDS:.1f}s (phase {phase}): "
                         "the W&B API did not answer" if launched else None,

@@ -10,7 +10,7 @@ import time
 
 from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
-from deadline import seconds_for
+from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, seconds_for
 from heap import resume_collector
 from local_job_runner import job_output_of
 from local_run_end import settle_for
@@ -63,8 +63,11 @@ def abandon_launch(launch, started):
     runs = list(tracked["runs"])
     if runs:
         emit_submitted(runs[-1], launch, started)
-    cancel_errors = [error for error in (asyncio.run(cancel_run(r))[1] for r in runs) if error]
-    emit("result", state="stopped" if runs else None, cancelled=True, timed_out=False,
+    budget = Budget(CANCEL_SECONDS)  # shared by the runs' cancels
+    ended = [asyncio.run(cancel_run(r, budget)) for r in runs]
+    cancel_errors = [error for _, error in ended if error]
+    state = UNCONFIRMED if any(s == UNCONFIRMED for s, _ in ended) else "stopped" if runs else None
+    emit("result", state=state, cancelled=True, timed_out=False,
          submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
 
 

@@ -1,5 +1,9 @@
 """Direct mode's wait for a launched run: poll until it ends, with a deadline; cancel it on a
-signal, on timeout or when the action is gone, ending a local job's process group ourselves."""
+signal, on timeout or when the action is gone, ending a local job's process group ourselves.
+
+The SDK calls of a cancel (the run's cancel(), then its state) share CANCEL_SECONDS, each with
+its own deadline: a remote runner's API (Kubernetes, SageMaker, Vertex) may never answer. What
+got no answer in time is reported as such: `unconfirmed`."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import signal
 import time
 
 from bridge_events import begin_cancel, cancel, parent_gone
+from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline
 
 TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
 KILL_GRACE_SECONDS = 3.0
@@ -31,7 +36,7 @@ def state_of(status):
 async def wait_for_end(run, deadline, watch=None):
     """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout.
     A remote run's watch (remote_watch.py) sees each state and may shorten a pause for a heartbeat."""
-    local = hasattr(run, "_terminate_flag")
+    local = is_local(run)
     interval, max_interval = (0.02, 0.05) if local else (1.0, 10.0)  # a local poll is one waitpid()
     woken = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -60,16 +65,25 @@ async def wait_for_end(run, deadline, watch=None):
         interval = min(interval * 1.5, max_interval)
 
 
-async def cancel_run(run):
-    """Cancel through the SDK, make sure a local job has ended, and report the state after."""
+async def cancel_run(run, budget=None):
+    """Cancel through the SDK, make sure a local job has ended, and report the state after.
+    `budget`: the time the cancel's SDK calls share (one cancel may stop several runs)."""
+    budget = budget or Budget(CANCEL_SECONDS)
     cancel_error = None
+    unanswered = None
     try:
-        await run.cancel()
+        await sdk_call(run, "cancel", budget)
+    except DeadlineExceeded as exc:
+        unanswered = str(exc)
     except Exception as exc:  # reported, not fatal: the state below says what happened
         cancel_error = f"{type(exc).__name__}: {exc}"
-    killed = await stop_local_job(run) if hasattr(run, "_terminate_flag") else False
+    killed = await stop_local_job(run) if is_local(run) else False
+    if unanswered:  # the stop may or may not have reached the run
+        return UNCONFIRMED, unanswered
     try:
-        state = state_of(await run.get_status())
+        state = state_of(await sdk_call(run, "get_status", budget))
+    except DeadlineExceeded as exc:
+        return UNCONFIRMED, cancel_error or f"{exc}, after the cancel"
     except Exception as exc:
         state = "unknown"
         cancel_error = cancel_error or f"{type(exc).__name__}: {exc}"
@@ -77,6 +91,23 @@ async def cancel_run(run):
     if killed and proc is not None and (proc.returncode or 0) < 0:
         state = "stopped"  # the SDK calls any non-zero exit "failed"; this one was our signal
     return state, cancel_error
+
+
+def is_local(run):
+    return hasattr(run, "_terminate_flag")
+
+
+async def sdk_call(run, name, budget):
+    """run.<name>(). A local run answers from this machine at once (a flag, a waitpid); a remote
+    run asks its runner's API, which may never answer: it gets what is left of the budget."""
+    if is_local(run):
+        return await getattr(run, name)()
+    seconds = budget.left()
+    try:
+        return run_with_deadline(getattr(run, name), seconds, name)
+    except DeadlineExceeded:
+        raise DeadlineExceeded(f"{type(run).__name__}.{name}() did not return within {seconds:.1f}s "
+                               "(its runner's API did not answer)") from None
 
 
 async def stop_local_job(run):

@@ -6,6 +6,7 @@ cancel overruns it anyway."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -17,6 +18,8 @@ import time
 CANCEL_SECONDS = 3.0
 WATCHDOG_SECONDS = 4.2
 EXIT_HOOK_SECONDS = 0.5
+# The state reported for a run whose stop got no answer in time: it may still be running.
+UNCONFIRMED = "unconfirmed"
 
 
 class DeadlineExceeded(TimeoutError):
@@ -50,6 +53,13 @@ def call_with_deadline(call, seconds, what, give_up=None):
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+def run_with_deadline(coroutine_function, seconds, what):
+    """An async SDK call, run to its end on an event loop of its own in call_with_deadline's
+    thread: a runner's coroutine may block on a synchronous client inside (SageMaker's boto3,
+    the Vertex client), which no await can cut short."""
+    return call_with_deadline(lambda: asyncio.run(coroutine_function()), seconds, what)
 
 
 class Budget:

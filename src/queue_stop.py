@@ -10,11 +10,10 @@ from __future__ import annotations
 import time
 
 from bridge_events import begin_cancel, cancel
-from deadline import CANCEL_SECONDS, Budget, DeadlineExceeded, call_with_deadline
+from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, call_with_deadline
 from wandb_api import describe_error, is_transient
 
 RUN_END_STATES = ("finished", "failed", "crashed", "killed", "preempted")
-UNCONFIRMED = "unconfirmed"
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.
 NO_AGENT_SECONDS = 30.0
 

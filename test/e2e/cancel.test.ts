@@ -8,6 +8,8 @@ import { describe, it } from 'node:test'
 import { alive, errors, jobDump, startAction, TEST_KEY, waitFor, type ActionRun } from '../helpers/action.js'
 
 const RUNNER_GRACE_SECONDS = 7.5
+/** The action's promise: from SIGINT or the timeout to its exit, whatever the backend does. */
+const CANCEL_BOUND_SECONDS = 5
 
 interface Cancelled {
   run: ActionRun
@@ -95,6 +97,25 @@ describe('cancelling a remote run', () => {
     assert.equal(c.run.code, 1)
     assert.match(errors(c.run)[0] ?? '', /The cancel reported: LaunchError: Failed to delete Kubernetes Job launch-remote2/)
   })
+  for (const [how, hang] of [
+    ['an API that never answers (kubernetes_asyncio)', 'async'],
+    ["a blocking client (SageMaker's boto3, the Vertex client)", 'sync']
+  ] as const) {
+    it(`a cancel() that hangs, ${how}: exit within ${CANCEL_BOUND_SECONDS} s of SIGINT, state unconfirmed, said so`, async () => {
+      const runId = `hang-${hang}`
+      const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: runId, resource: 'kubernetes' }, ['SIGINT'], { FAKE_WANDB_CANCEL_HANG: hang })
+      assert.equal(c.run.code, 1, c.run.stdout)
+      assert.ok(c.exitSeconds <= CANCEL_BOUND_SECONDS, `exited ${c.exitSeconds}s after SIGINT`)
+      assert.equal(c.run.outputs.state, 'unconfirmed')
+      // the cancel's own deadline said so, not the bridge's last-resort watchdog
+      assert.match(
+        errors(c.run)[0] ?? '',
+        new RegExp(`^Cancelled: could not confirm the run was stopped: \\S+/runs/${runId}\\. .*The cancel reported: KubernetesSubmittedRun\\.cancel\\(\\) did not return within 3\\.0s`)
+      )
+      assert.match(c.run.summary, /could not confirm the run was stopped/)
+      assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
+    })
+  }
 })
 
 describe('cancelling before the run exists', () => {

@@ -1,6 +1,7 @@
 # Mirrors wandb/sdk/launch/runner/kubernetes_runner.py (KubernetesSubmittedRun): a remote run
 # whose state comes from an API; also stands in for SageMaker and Vertex runs. The job's W&B run
 # (what wandb.init() in it would write) is on the fake server too, for the public API.
+import asyncio
 import os
 import time
 
@@ -40,6 +41,11 @@ class KubernetesSubmittedRun(AbstractRun):
 
     async def cancel(self):
         record("cancel", run=self.name)
+        hang = os.environ.get("FAKE_WANDB_CANCEL_HANG")
+        if hang == "sync":  # a blocking client inside async def (sagemaker_runner's boto3, vertex_runner)
+            time.sleep(3600)
+        elif hang:  # an API that never answers, awaited (kubernetes_asyncio)
+            await asyncio.sleep(3600)
         error = os.environ.get("FAKE_WANDB_CANCEL_ERROR")
         if error:
             from ..errors import LaunchError
