@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { ErrorDetail } from './failure-messages.js'
 import type { BridgeRequest } from './request.js'
@@ -172,7 +173,8 @@ export interface BridgeOptions {
   request: BridgeRequest
   env: NodeJS.ProcessEnv
   onEvent: (event: BridgeEvent) => void
-  onLog: (line: string) => void
+  /** The SDK's and the job's output, the whole lines of each chunk read. */
+  onLog: (lines: string[]) => void
   onBadEvent?: (line: string) => void
 }
 
@@ -182,8 +184,7 @@ export class Bridge {
 
   private constructor(private readonly child: ChildProcess, detachable: boolean, options: BridgeOptions) {
     const stdout = createInterface({ input: child.stdout! })
-    const stderr = createInterface({ input: child.stderr! })
-    stderr.on('line', options.onLog)
+    const stderr = readLines(child.stderr!, options.onLog)
     let sawResult = false
     stdout.on('line', (line) => {
       let event: BridgeEvent
@@ -198,7 +199,7 @@ export class Bridge {
     })
     this.exited = new Promise((resolve) => {
       child.on('error', (error) => {
-        options.onLog(`could not start ${options.python}: ${error.message}`)
+        options.onLog([`could not start ${options.python}: ${error.message}`])
         resolve({ code: null, signal: null, detached: false })
       })
       child.on('close', (code, signal) => resolve({ code, signal, detached: false }))
@@ -206,7 +207,6 @@ export class Bridge {
       stdout.on('close', () => {
         if (detachable && sawResult && child.exitCode === null) {
           stderr.close()
-          child.stderr?.destroy()
           child.unref()
           resolve({ code: null, signal: null, detached: true })
         }
@@ -238,5 +238,44 @@ export class Bridge {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     }, BRIDGE_CANCEL_MS).unref()
     return true
+  }
+}
+
+// Line breaks as readline knows them: \r\n, \n, and a lone \r.
+const LINE_BREAK = /\r\n|\r|\n/
+
+/**
+ * The whole lines of `stream`, delivered a chunk's worth at a time: a job may print millions of
+ * lines, and a callback and a write per line cost the action seconds of CPU for 50 MB. A line
+ * cut by a chunk's end waits for the rest; so does a \r at the very end (it may be half a \r\n).
+ * The last line is delivered at the end even without a break.
+ */
+export function readLines(stream: Readable, deliver: (lines: string[]) => void): { close: () => void } {
+  stream.setEncoding('utf8')
+  let pending = ''
+  const complete = (text: string): string[] => {
+    const lines = text.split(LINE_BREAK)
+    lines.pop() // what follows the last break: nothing, as text ends with one
+    return lines
+  }
+  stream.on('data', (chunk: string) => {
+    const text = pending + chunk
+    const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r', text.length - 2))
+    if (cut < 0) {
+      pending = text
+      return
+    }
+    pending = text.slice(cut + 1)
+    deliver(complete(text.slice(0, cut + 1)))
+  })
+  stream.on('end', () => {
+    if (pending) deliver(LINE_BREAK.test(pending.at(-1)!) ? complete(pending) : pending.split(LINE_BREAK))
+    pending = ''
+  })
+  return {
+    close: () => {
+      stream.removeAllListeners('data')
+      stream.destroy()
+    }
   }
 }

@@ -73,9 +73,11 @@ export async function launchAndFollow(
   }
   // Inside the launch group workflow commands are stopped: any text may be printed.
   // inert as well as inside stop-commands: the held-back lines may be printed after it
-  const logLine = (text: string): void => {
-    if (logOpen) process.stdout.write(`${inert(text)}\n`)
-    else early.push(inert(text))
+  const logLine = (text: string): void => logLines([text])
+  // One write for all the lines of a chunk: a job may print millions of them.
+  function logLines(lines: string[]): void {
+    if (logOpen) process.stdout.write(`${inert(lines.join('\n'))}\n`)
+    else early.push(...lines.map(inert))
   }
   try {
     const bridge = Bridge.start({
@@ -83,10 +85,10 @@ export async function launchAndFollow(
       request,
       // the job inherits the bridge's environment: none of the runner's files and tokens
       env: { ...jobEnv(env), WANDB_API_KEY: inputs.apiKey, WANDB_BASE_URL: inputs.baseUrl },
-      onLog: (line) => {
-        outcome.logTail.push(line)
-        if (outcome.logTail.length > TAIL_LINES) outcome.logTail.shift()
-        logLine(line)
+      onLog: (lines) => {
+        outcome.logTail.push(...lines.slice(-TAIL_LINES))
+        if (outcome.logTail.length > TAIL_LINES) outcome.logTail.splice(0, outcome.logTail.length - TAIL_LINES)
+        logLines(lines)
       },
       onBadEvent: (line) => debugLines.push(`bridge: unreadable event ${line}`),
       onEvent: (event) => {
