@@ -57,6 +57,16 @@ def poll_intervals():
     return 5.0, 5.0
 
 
+def seconds_from_env(name, default):
+    """A shorter wait for the tests: WANDB_LAUNCH_ACTION_CALL_SECONDS (one poll's network call),
+    WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS (how often a failing server is reported)."""
+    try:
+        seconds = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return seconds if seconds > 0 else default
+
+
 class QueueFollow:
     """What is known of a pushed item and its run while following them."""
 
@@ -98,7 +108,8 @@ class QueueFollow:
         that does not answer is an API error like any other); abandoned the moment a cancel comes."""
         now = time.monotonic()
         limits = [self.deadline, self.queue_deadline if self.run is None else None]
-        seconds = min([POLL_SECONDS] + [limit - now for limit in limits if limit is not None])
+        seconds = min([seconds_from_env("WANDB_LAUNCH_ACTION_CALL_SECONDS", POLL_SECONDS)]
+                      + [limit - now for limit in limits if limit is not None])
         return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel["requested"] or parent_gone())
 
     def try_load_run(self, waiting=None):
@@ -169,7 +180,7 @@ def api_trouble(f, exc):
     if f.error_since is None:
         f.error_since = now
         f.progress("api_error", message=describe_error(exc))
-    elif now - f.error_since >= (f.error_reports + 1) * ERROR_REPORT_SECONDS:
+    elif now - f.error_since >= (f.error_reports + 1) * seconds_from_env("WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS", ERROR_REPORT_SECONDS):
         f.error_reports += 1  # a dead server is reported every minute, not silent for ten
         f.progress("api_error", message=f"{describe_error(exc)} (failing for {now - f.error_since:.0f}s)")
     if now - f.error_since > MAX_ERROR_STREAK_SECONDS:

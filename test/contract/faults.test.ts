@@ -292,6 +292,48 @@ describe('queue mode with a flaky backend (real SDK)', () => {
   })
 })
 
+describe('queue mode: the backend down while the run is followed (real SDK)', () => {
+  // The first failure is told at once, then once per report interval (a minute; 3 s here), not at
+  // every poll and not never; once the backend is back, the run is followed again.
+  it('is reported at once and then once per interval, with how long it has failed; the follow goes on after', async () => {
+    const proxy = await startFaultProxy(backend.url)
+    try {
+      let fired = false
+      const run = await startAction({
+        fake: false,
+        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', queue: 'q', run_id: 'fault-followed' },
+        env: {
+          ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5',
+          WANDB_LAUNCH_ACTION_CALL_SECONDS: '1', WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS: '3'
+        },
+        onStdout: (text, child: ChildProcess) => {
+          if (fired || !/W&B run fault-followed is running/.test(text)) return
+          fired = true
+          void (async () => {
+            await proxy.set({ refuse: true })
+            await new Promise((r) => setTimeout(r, 7_000))
+            await proxy.set({})
+            await new Promise((r) => setTimeout(r, 3_000)) // the follow goes on: a poll or two
+            child.kill('SIGINT')
+          })()
+        },
+        timeoutMs: 90_000
+      })
+      const lines = run.stdout.split('\n')
+      const reports = lines.filter((l) => /The W&B API failed, retrying: .*no answer from W&B within 1\.0s/.test(l))
+      // polls every ~1.5 s (a 1 s call, then 0.5 s): at every poll would be 4 or more
+      assert.ok(reports.length >= 2 && reports.length <= 3, `${reports.length} reports in 7 s:\n${reports.join('\n')}`)
+      assert.doesNotMatch(reports[0]!, /failing for/)
+      assert.match(reports[1]!, /\(failing for [3-5]s\)$/)
+      const lastReport = lines.lastIndexOf(reports.at(-1)!)
+      assert.ok(lines.slice(lastReport).some((l) => /W&B run fault-followed is running/.test(l)), 'followed again once the backend answered')
+      assert.equal(run.outputs.run_id, 'fault-followed')
+    } finally {
+      await proxy.stop()
+    }
+  })
+})
+
 describe('cancel while the SDK logs in or fetches the job, slow backend (real SDK)', { concurrency: 1 }, () => {
   // Every request waits 8 s at the proxy: the SDK's login (wandb.Api's Viewer) and the job's
   // fetch each take longer than the runner's 7.5 s grace.
