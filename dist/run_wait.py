@@ -49,7 +49,10 @@ async def wait_for_end(run, deadline, watch=None):
         if deadline is not None and time.monotonic() >= deadline:
             begin_cancel("timeout")
             return await cancel_run(run)
-        state = state_of(await run.get_status())
+        status = await status_or_wake(run, woken)
+        if status is None:
+            continue  # a cancel came while the runner's API was being asked: it is not waited for
+        state = state_of(status)
         if watch is not None:
             watch.seen(state)
         if state in TERMINAL_STATES:
@@ -63,6 +66,22 @@ async def wait_for_end(run, deadline, watch=None):
         except asyncio.TimeoutError:
             pass
         interval = min(interval * 1.5, max_interval)
+
+
+async def status_or_wake(run, woken):
+    """run.get_status(), or None once `woken` is set: a remote runner's API may stop answering
+    while the run is followed, and a cancel must not wait for it. (A blocking client inside the
+    coroutine holds the loop itself: then the bridge's watchdog ends the cancel.)"""
+    if is_local(run):
+        return await run.get_status()
+    status = asyncio.ensure_future(run.get_status())
+    wake = asyncio.ensure_future(woken.wait())
+    await asyncio.wait({status, wake}, return_when=asyncio.FIRST_COMPLETED)
+    wake.cancel()
+    if status.done():
+        return status.result()
+    status.cancel()
+    return None
 
 
 async def cancel_run(run, budget=None):

@@ -118,6 +118,20 @@ describe('cancelling a remote run', () => {
   }
 })
 
+describe("cancelling a remote run whose runner's API stopped answering while it was followed", () => {
+  // The cancel does not wait for the wait's get_status(); the run's cancel() then gets its answer.
+  it('the cancel does not wait for it: the run is stopped within seconds of SIGINT', async () => {
+    const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'status-hang', resource: 'kubernetes' }, ['SIGINT'], { FAKE_WANDB_STATUS_HANG: '1' })
+    assert.equal(c.run.code, 1, c.run.stdout)
+    // the bridge's last-resort watchdog would end it at 4.2 s, as unconfirmed
+    assert.ok(c.exitSeconds < 3, `exited ${c.exitSeconds}s after SIGINT`)
+    assert.equal(c.run.outputs.state, 'stopped')
+    assert.equal(c.run.outputs.run_id, 'status-hang')
+    assert.match(errors(c.run)[0] ?? '', /^Cancelled: W&B run status-hang was stopped/)
+    assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
+  })
+})
+
 describe('cancelling before the run exists', () => {
   it('exits promptly and starts nothing afterwards', async () => {
     let signalledAt = 0

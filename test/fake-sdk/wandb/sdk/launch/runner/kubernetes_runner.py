@@ -33,6 +33,8 @@ class KubernetesSubmittedRun(AbstractRun):
         return True
 
     async def get_status(self):
+        if os.environ.get("FAKE_WANDB_STATUS_HANG") and not self.cancelled:  # an API that stops answering
+            await asyncio.sleep(3600)
         if self.cancelled:
             return Status("stopped")
         if time.monotonic() - self.started < self.seconds or self.behaviour == "forever":
