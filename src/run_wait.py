@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import time
 
 from bridge_events import begin_cancel, cancel, parent_gone
@@ -17,6 +18,8 @@ from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_
 
 TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
 KILL_GRACE_SECONDS = 3.0
+# One poll of a remote run's state: its runner's API (Kubernetes, SageMaker, Vertex) may hang.
+STATUS_SECONDS = 60.0
 
 
 def local_job_process(run):
@@ -49,9 +52,9 @@ async def wait_for_end(run, deadline, watch=None):
         if deadline is not None and time.monotonic() >= deadline:
             begin_cancel("timeout")
             return await cancel_run(run)
-        status = await status_or_wake(run, woken)
+        status = await status_or_wake(run, woken, deadline)
         if status is None:
-            continue  # a cancel came while the runner's API was being asked: it is not waited for
+            continue  # a cancel, the timeout, or no answer: the loop's top says which
         state = state_of(status)
         if watch is not None:
             watch.seen(state)
@@ -68,19 +71,24 @@ async def wait_for_end(run, deadline, watch=None):
         interval = min(interval * 1.5, max_interval)
 
 
-async def status_or_wake(run, woken):
-    """run.get_status(), or None once `woken` is set: a remote runner's API may stop answering
-    while the run is followed, and a cancel must not wait for it. (A blocking client inside the
-    coroutine holds the loop itself: then the bridge's watchdog ends the cancel.)"""
+async def status_or_wake(run, woken, deadline):
+    """run.get_status(), or None once `woken` is set (a cancel), the timeout has passed, or the
+    runner's API has not answered for STATUS_SECONDS: a remote runner's API may stop answering
+    while the run is followed, and neither a cancel nor the timeout may wait for it. (A blocking
+    client inside the coroutine holds the loop itself: then the bridge's watchdog ends a cancel.)"""
     if is_local(run):
         return await run.get_status()
+    limit = STATUS_SECONDS if deadline is None else max(0.0, min(STATUS_SECONDS, deadline - time.monotonic()))
     status = asyncio.ensure_future(run.get_status())
     wake = asyncio.ensure_future(woken.wait())
-    await asyncio.wait({status, wake}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({status, wake}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
     wake.cancel()
     if status.done():
         return status.result()
     status.cancel()
+    if not woken.is_set() and (deadline is None or time.monotonic() < deadline):
+        print(f"{type(run).__name__}.get_status() did not answer within {STATUS_SECONDS:.0f}s: asking again",
+              file=sys.stderr, flush=True)
     return None
 
 

@@ -130,6 +130,17 @@ describe("cancelling a remote run whose runner's API stopped answering while it 
     assert.match(errors(c.run)[0] ?? '', /^Cancelled: W&B run status-hang was stopped/)
     assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
   })
+  it('nor does the timeout: the run is stopped soon after it', async () => {
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'kubernetes', job: 'e/p/forever:latest', run_id: 'status-hang-timeout', timeout: '2s' },
+      env: { FAKE_WANDB_STATUS_HANG: '1' }
+    })
+    assert.equal(run.code, 1, run.stdout)
+    assert.ok(run.seconds < 10, `${run.seconds}s for a 2 s timeout`)
+    assert.equal(run.outputs.timed_out, 'true')
+    assert.equal(run.outputs.state, 'stopped')
+    assert.equal(run.calls.filter((call) => call.call === 'cancel').length, 1)
+  })
 })
 
 describe('cancelling before the run exists', () => {
