@@ -128,14 +128,20 @@ class ServerProbe:
         if os.environ.get("WANDB_LAUNCH_ACTION_NO_PROBE"):  # the fake SDK's tests: no server to probe
             self.done.set()
             return
+        # Imported here, before the thread, never beside `import wandb`: with Debian's urllib3 1.26
+        # the import goes through six's meta path importer, which imports while holding the
+        # global import lock, and the two threads' imports deadlocked (1 launch in 8, wandb 0.18.7).
+        try:
+            import requests  # noqa: F401 (the SDK's own HTTP client: same CA bundle and proxy settings)
+        except ImportError:
+            self.done.set()
+            return
         threading.Thread(target=self._run, name="wandb-launch-probe", daemon=True).start()
 
     def _run(self):
+        import requests
+
         try:
-            try:
-                import requests  # the SDK's own HTTP client: same CA bundle and proxy settings
-            except ImportError:
-                return
             try:
                 requests.head(self.base_url, timeout=(PROBE_SECONDS, PROBE_SECONDS), allow_redirects=False)
             except requests.exceptions.ReadTimeout:

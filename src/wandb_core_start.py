@@ -16,6 +16,7 @@ early start fail, the launch's call starts it again and reports the failure as i
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 import time
 
@@ -34,7 +35,11 @@ def poll_port_file_quickly():
 
 
 def start_in_background():
-    """Returns the thread starting wandb-core, or None where the SDK does not use it for the API."""
+    """Returns the thread starting wandb-core, or None where the SDK does not use it for the API,
+    or where a meta path finder of another package might import while holding the import lock
+    (six's, with Debian's urllib3): the main thread goes on importing beside this one."""
+    if any(not plain_finder(finder) for finder in sys.meta_path):
+        return None
     try:
         if importlib.util.find_spec("wandb.apis.public.service_api") is None:
             return None
@@ -54,3 +59,9 @@ def start_in_background():
     thread = threading.Thread(target=start, name="wandb-core start", daemon=True)
     thread.start()
     return thread
+
+
+def plain_finder(finder):
+    """Python's own finders, and setuptools' (it imports only for `distutils`, which wandb does not)."""
+    module = getattr(finder if isinstance(finder, type) else type(finder), "__module__", "")
+    return module.startswith(("_frozen_importlib", "importlib", "_distutils_hack"))
