@@ -78,6 +78,17 @@ _watchdog = {"started": False, "done": threading.Event(), "end": None}
 RESULT_MARGIN_SECONDS = 1.2
 
 
+def seconds_from_env(name, default):
+    """A shorter wait for the tests: WANDB_LAUNCH_ACTION_CALL_SECONDS (one poll's network call, in
+    queue mode and for a remote run's state), WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS (how often
+    a failing server is reported)."""
+    try:
+        seconds = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return seconds if seconds > 0 else default
+
+
 def start_watchdog(on_overrun, seconds=WATCHDOG_SECONDS):
     """Once per bridge: unless finished() is called within `seconds`, on_overrun() runs (it reports
     what is known) and the process ends at once, its threads and their network waits with it."""

@@ -8,7 +8,7 @@ import os
 import time
 
 from bridge_events import begin_cancel, cancel, emit, parent_gone
-from deadline import Abandoned, call_with_deadline
+from deadline import Abandoned, call_with_deadline, seconds_from_env
 from queue_checks import QueueError
 from queue_stop import RUN_END_STATES, no_agent, stop
 from run_progress import Heartbeat
@@ -55,16 +55,6 @@ def poll_intervals():
     except ValueError:
         pass
     return 5.0, 5.0
-
-
-def seconds_from_env(name, default):
-    """A shorter wait for the tests: WANDB_LAUNCH_ACTION_CALL_SECONDS (one poll's network call),
-    WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS (how often a failing server is reported)."""
-    try:
-        seconds = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    return seconds if seconds > 0 else default
 
 
 class QueueFollow:

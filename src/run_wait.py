@@ -14,7 +14,7 @@ import sys
 import time
 
 from bridge_events import begin_cancel, cancel, parent_gone
-from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline
+from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
 
 TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
 KILL_GRACE_SECONDS = 3.0
@@ -78,7 +78,8 @@ async def status_or_wake(run, woken, deadline):
     client inside the coroutine holds the loop itself: then the bridge's watchdog ends a cancel.)"""
     if is_local(run):
         return await run.get_status()
-    limit = STATUS_SECONDS if deadline is None else max(0.0, min(STATUS_SECONDS, deadline - time.monotonic()))
+    ask = seconds_from_env("WANDB_LAUNCH_ACTION_CALL_SECONDS", STATUS_SECONDS)
+    limit = ask if deadline is None else max(0.0, min(ask, deadline - time.monotonic()))
     status = asyncio.ensure_future(run.get_status())
     wake = asyncio.ensure_future(woken.wait())
     await asyncio.wait({status, wake}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
@@ -87,7 +88,7 @@ async def status_or_wake(run, woken, deadline):
         return status.result()
     status.cancel()
     if not woken.is_set() and (deadline is None or time.monotonic() < deadline):
-        print(f"{type(run).__name__}.get_status() did not answer within {STATUS_SECONDS:.0f}s: asking again",
+        print(f"{type(run).__name__}.get_status() did not answer within {ask:.0f}s: asking again",
               file=sys.stderr, flush=True)
     return None
 

@@ -130,6 +130,19 @@ describe("cancelling a remote run whose runner's API stopped answering while it 
     assert.match(errors(c.run)[0] ?? '', /^Cancelled: W&B run status-hang was stopped/)
     assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
   })
+  it('a poll without an answer is asked again (after a minute; 1 s here), said in the log', async () => {
+    let asked = 0
+    const run = await startAction({
+      inputs: { api_key: TEST_KEY, resource: 'kubernetes', job: 'e/p/forever:latest', run_id: 'status-reask' },
+      env: { FAKE_WANDB_STATUS_HANG: '1', WANDB_LAUNCH_ACTION_CALL_SECONDS: '1' },
+      onStdout: (text, child) => {
+        asked = text.match(/KubernetesSubmittedRun\.get_status\(\) did not answer within 1s: asking again/g)?.length ?? 0
+        if (asked >= 2 && child.signalCode === null && !child.killed) child.kill('SIGINT')
+      }
+    })
+    assert.equal(asked >= 2, true, run.stdout)
+    assert.equal(run.outputs.state, 'stopped')
+  })
   it('nor does the timeout: the run is stopped soon after it', async () => {
     const run = await startAction({
       inputs: { api_key: TEST_KEY, resource: 'kubernetes', job: 'e/p/forever:latest', run_id: 'status-hang-timeout', timeout: '2s' },
