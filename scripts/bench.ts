@@ -11,12 +11,13 @@
 // Options: --runs N (default 3). Needs the real SDK: `npm test -- contract` provides it once.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { ROOT, startAction } from '../test/helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../test/helpers/backend.js'
 import { PRINT_JOB, printJob } from '../test/helpers/print-job.js'
+import { proc, processes } from '../test/helpers/procs.js'
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3
@@ -57,25 +58,16 @@ function watchBridge(root: () => number | undefined): () => { cpu: number; rssMb
   const look = (): void => {
     const parent = root()
     if (parent === undefined) return
-    if (bridge === undefined) {
-      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-          if (ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('launch_bridge.py')) bridge = Number(pid)
-        } catch {
-          // gone meanwhile
-        }
-      }
-    }
+    bridge ??= processes().find((p) => p.ppid === parent && p.cmdline.includes('launch_bridge.py'))?.pid
     if (bridge === undefined) return
+    const reading = proc(bridge)
+    if (!reading) return // it has ended: the last reading stands (at most one poll interval short)
+    cpu = reading.cpuTicks / TICK
     try {
-      const stat = readFileSync(`/proc/${bridge}/stat`, 'utf8').slice(readFileSync(`/proc/${bridge}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ')
-      cpu = (Number(stat[11]) + Number(stat[12])) / TICK // utime + stime
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${bridge}/status`, 'utf8'))
       if (hwm) rssMb = Number(hwm[1]) / 1024
     } catch {
-      // it has ended: the last reading stands (at most one poll interval short)
+      // ended between the two reads
     }
   }
   const timer = setInterval(look, 20)

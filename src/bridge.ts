@@ -269,7 +269,8 @@ export function readLines(stream: Readable, deliver: (lines: string[]) => void):
     deliver(complete(text.slice(0, cut + 1)))
   })
   stream.on('end', () => {
-    if (pending) deliver(LINE_BREAK.test(pending.at(-1)!) ? complete(pending) : pending.split(LINE_BREAK))
+    // pending holds no break but perhaps a last \r
+    if (pending) deliver([pending.endsWith('\r') ? pending.slice(0, -1) : pending])
     pending = ''
   })
   return {

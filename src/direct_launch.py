@@ -12,6 +12,7 @@ from after_run import after_run
 from bridge_events import LaunchCancelled, cancel, detach_channel, emit
 from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, seconds_for
 from heap import resume_collector
+from job_output import TAIL_LINES
 from local_job_runner import job_output_of
 from local_run_end import settle_for
 from remote_watch import RemoteWatch
@@ -20,8 +21,6 @@ from run_wait import cancel_run, live_job_groups, local_job_process, state_of, w
 from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
 from subreaper import become_subreaper, children, end_escaped
 
-
-JOB_TAIL_LINES = 100  # what the job summary shows of a failed job (src/failure.ts, SUMMARY_LINES)
 
 
 def launch_and_follow(request):
@@ -97,7 +96,7 @@ def wait_and_report(run, launch, request, api, watch=None, keep_children=None):
          timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
          backend_id=None if run.id is None else str(run.id),
          exit_code=None if proc is None else proc.returncode,
-         job_tail=None if output is None else output.tail(JOB_TAIL_LINES))
+         job_tail=None if output is None else output.tail(TAIL_LINES))
 
 
 def report_and_leave_running(run, request, resource):

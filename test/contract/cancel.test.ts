@@ -6,6 +6,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { processes } from '../helpers/procs.js'
 
 const RUNNER_GRACE_SECONDS = 7.5
 
@@ -40,20 +41,6 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Every process whose command line holds the text, from /proc. */
-function commandLinesWith(text: string): string[] {
-  const found: string[] = []
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
-      if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`)
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found
-}
-
 describe('SIGINT while ent/proj/slowjob runs (real SDK)', () => {
   const times: number[] = []
   for (let i = 1; i <= 3; i++) {
@@ -76,7 +63,7 @@ describe('SIGINT while ent/proj/slowjob runs (real SDK)', () => {
         onStart: (child, dir) => {
           void (async () => {
             job = await waitFor('the job to start', () => dumpOf(dir), 30_000)
-            keyOnCommandLines = commandLinesWith(BACKEND_KEY)
+            keyOnCommandLines = processes().filter((p) => p.cmdline.includes(BACKEND_KEY)).map((p) => `${p.pid}: ${p.cmdline}`)
             groupWasThere = groupAlive(job.pid)
             signalledAt = Date.now()
             child.kill('SIGINT')

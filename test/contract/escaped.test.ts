@@ -9,6 +9,7 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { proc } from '../helpers/procs.js'
 
 /** From the action's exit until the escaped grandchild must be gone. */
 const GONE_WITHIN_MS = 2_000
@@ -33,12 +34,8 @@ function escapingJob(rest: string): string {
 
 /** Gone or a zombie (a dead process its new parent has not reaped yet). */
 function gone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return true
-  }
+  const p = proc(pid)
+  return p === undefined || p.state === 'Z'
 }
 
 async function runEscaping(runId: string, rest: string, cancel: boolean): Promise<{ run: ActionRun; grandchild: number; job: number }> {

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
 import { startFaultProxy, type Faults, type FaultProxy } from '../helpers/fault-proxy.js'
+import { processesWith } from '../helpers/procs.js'
 
 /** The action's promise: from SIGINT or the timeout to its exit, whatever the backend does. */
 const CANCEL_BOUND_SECONDS = 5
@@ -32,23 +33,6 @@ function oplog(b = backend): Op[] {
   return readFileSync(b.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op)
 }
 const agentOps = (item: string, b = backend) => oplog(b).filter((op) => op.kind === 'agent' && op.item === item)
-
-/** Every live process whose environment holds the marker (the bridge, wandb-core, the job). */
-function processesWith(marker: string): string[] {
-  const found: string[] = []
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker)) {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
-        const zombie = / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-        if (!zombie) found.push(`${pid}: ${cmd}`)
-      }
-    } catch {
-      // gone while we looked, or not ours
-    }
-  }
-  return found
-}
 
 /** A backend that is down: refusing connections (nothing listens), closing them without an
  *  answer, or holding them without ever answering. */

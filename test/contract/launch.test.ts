@@ -1,12 +1,13 @@
 // The action with the real wandb SDK (0.30.0) against the local W&B backend, resource
 // local-process, on a machine with a docker client and no Docker daemon.
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
 import { assertMixedOutput, printJob } from '../helpers/print-job.js'
+import { processes } from '../helpers/procs.js'
 
 let backend: Backend
 before(async () => {
@@ -121,21 +122,6 @@ describe('synchronous: false with the real SDK (ent/proj/slowjob, local-process)
   })
 })
 
-/** The PIDs of a process's children whose command line holds `text` (Linux /proc). */
-function childrenRunning(parent: number, text: string): number[] {
-  const found: number[] = []
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) found.push(Number(pid))
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return found
-}
-
 describe("the launcher's wandb-core with the real SDK", () => {
   // The bridge has the SDK start it early, beside the launch modules' import (wandb_core_start.py):
   // the launch must then use that one, not start a second.
@@ -151,7 +137,7 @@ describe("the launcher's wandb-core with the real SDK", () => {
     const cores = await waitFor('the job to start', () => {
       try {
         const job = JSON.parse(readFileSync(path.join(dir, 'jobs', 'env-slowjob-contract-one-core.json'), 'utf8')) as { ppid: number }
-        return childrenRunning(job.ppid, 'wandb-core')
+        return processes().filter((p) => p.ppid === job.ppid && p.cmdline.includes('wandb-core')).map((p) => p.pid)
       } catch {
         return undefined
       }

@@ -2,28 +2,14 @@
 // next job does not wait for the lock it left.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { errors, TEST_KEY, waitFor } from '../helpers/action.js'
 import { runSetup, systemPython } from './setup-helpers.js'
-
-/** Every live process whose environment holds the marker. */
-function processesWith(marker: string): string[] {
-  const found: string[] = []
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker) && !/ Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) {
-        found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`)
-      }
-    } catch {
-      // gone while we looked
-    }
-  }
-  return found
-}
+import { processesWith } from '../helpers/procs.js'
 
 describe('cancel during the SDK install', () => {
   // A package index that accepts connections and never answers: pip waits on it.
