@@ -7,9 +7,9 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 // @ts-expect-error: a plain .mjs script without types
 import { withTables } from '../../scripts/readme-tables.mjs'
-import { INPUT_NAMES, parseInputs, PRIORITIES, type RawInputs } from '../../src/inputs.js'
-import { RESOURCES } from '../../src/resources.js'
-import { OUTPUT_NAMES } from '../../src/outputs.js'
+import { INPUT_NAMES, parseInputs, PRIORITIES, type RawInputs } from '../../src/inputs/inputs.js'
+import { RESOURCES } from '../../src/inputs/resources.js'
+import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 import { evaluateDefault, loadActionManifest, ROOT } from '../helpers/action.js'
 
 const manifest = loadActionManifest()

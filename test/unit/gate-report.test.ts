@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeGate, formatValue, gatesMarkdown, judgeGates } from '../../src/gate-report.js'
-import { parseGates } from '../../src/gates.js'
-import { conclusion, withGates } from '../../src/report.js'
-import type { Outcome } from '../../src/outcome.js'
+import { describeGate, formatValue, gatesMarkdown, judgeGates } from '../../src/verdict/gate-verdict.js'
+import { parseGates } from '../../src/verdict/gates.js'
+import { conclusion, withGates } from '../../src/verdict/verdict.js'
+import type { Outcome } from '../../src/launch/outcome.js'
 import { minimalInputs } from '../helpers/inputs.js'
 
 const summary = { 'eval/acc': 0.93, loss: 0.2 }

@@ -10,8 +10,8 @@ import {
   parseInputs,
   type Inputs,
   type RawInputs
-} from '../../src/inputs.js'
-import { RESOURCES } from '../../src/resources.js'
+} from '../../src/inputs/inputs.js'
+import { RESOURCES } from '../../src/inputs/resources.js'
 
 type Env = Record<string, string | undefined>
 

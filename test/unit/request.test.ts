@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Inputs } from '../../src/inputs.js'
-import { RESOURCES, type Resource } from '../../src/resources.js'
-import { buildRequest } from '../../src/request.js'
-import { isLocal } from '../../src/resources.js'
+import type { Inputs } from '../../src/inputs/inputs.js'
+import { RESOURCES, type Resource } from '../../src/inputs/resources.js'
+import { buildRequest } from '../../src/launch/request.js'
+import { isLocal } from '../../src/inputs/resources.js'
 import { minimalInputs } from '../helpers/inputs.js'
 
 const API_KEY = 'wandb-secret-0123456789abcdef'

@@ -1,6 +1,6 @@
-// What one launch came to, as the bridge reported it: collected by src/launch.ts, judged and
-// summarised by src/report.ts, and read by src/sdk-setup.ts to tell an SDK that would not do.
-import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './bridge.js'
+// What one launch came to, as the bridge reported it: collected while the launch is followed,
+// judged and summarised afterwards, and read by the SDK setup to tell an SDK that would not do.
+import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './protocol.js'
 
 export interface Submitted {
   runId: string

@@ -3,9 +3,9 @@
 // bounded renderings: a few short lines for the annotation (GitHub cuts long ones), up to 100 lines
 // for the job summary. The text is the job's or the server's: it is escaped where it is shown
 // (core.setFailed escapes workflow commands, the summary escapes HTML).
-import type { Outcome } from './outcome.js'
-import { isLocal } from './resources.js'
-import type { Inputs } from './inputs.js'
+import type { Outcome } from '../launch/outcome.js'
+import { isLocal } from '../inputs/resources.js'
+import type { Inputs } from '../inputs/inputs.js'
 
 export const ANNOTATION_LINES = 20
 export const ANNOTATION_LINE_CHARS = 200

@@ -1,25 +1,8 @@
 // The failures a user meets most, each as ONE line naming the cause and the fix, from the kind
 // the bridge gave its error (src/error_kinds.py: it knows the exception types; nothing here reads
 // log text). The SDK's own message follows the line, in the annotation and the summary alike.
-import type { ErrorEvent } from './bridge.js'
-import type { Inputs } from './inputs.js'
-
-/** What the bridge adds to a classified error (src/error_kinds.py). */
-export interface ErrorDetail {
-  base_url?: string
-  status?: number | null
-  /** server_unreachable: refused, DNS, TLS, timeout. */
-  reason?: string
-  /** job_not_found: where the job was looked for, and what is there. */
-  entity?: string | null
-  project?: string | null
-  name?: string
-  alias?: string
-  aliases?: string[]
-  close?: string[]
-  /** runner_not_configured: what the runner's client lacks. */
-  what?: string
-}
+import type { ErrorDetail, ErrorEvent } from '../launch/protocol.js'
+import type { Inputs } from '../inputs/inputs.js'
 
 /** Lines of the SDK's message that go into the annotation; the whole message is in the log. */
 export const SDK_MESSAGE_LINES = 6

@@ -13,8 +13,8 @@ import {
 } from './values.js'
 import { isLocal, RESOURCES, type Resource } from './resources.js'
 import { MAX_MAPPING_FILE_BYTES } from './mapping-file.js'
-import { parseExtraPackages, parseWandbVersion, type WandbVersion } from './sdk-packages.js'
-import { needsBaseline, parseGates, type Gate, type GateMissing } from './gates.js'
+import { parseExtraPackages, parseWandbVersion, type WandbVersion } from '../sdk/plan.js'
+import { needsBaseline, parseGates, type Gate, type GateMissing } from '../verdict/gates.js'
 
 /** launch_add's priority levels, by the names `wandb launch --priority` takes. */
 export const PRIORITIES = { critical: 0, high: 1, medium: 2, low: 3 } as const

@@ -2,16 +2,16 @@
 // they are known, so a later step has the run ID even when this one then fails.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
-import { Bridge, type HeartbeatEvent, type ProgressEvent, type SdkEvent } from './bridge.js'
-import { SDK_MESSAGE_LINES } from './failure-messages.js'
-import { formatDuration } from './format.js'
-import type { Inputs } from './inputs.js'
+import { Bridge } from './bridge-process.js'
+import { badEventsWarning, groupTitle, heartbeatLine, progressLine } from './log-lines.js'
+import type { BridgeRequest, HeartbeatEvent, ProgressEvent, SdkEvent } from './protocol.js'
+import { SDK_MESSAGE_LINES } from '../verdict/error-advice.js'
+import type { Inputs } from '../inputs/inputs.js'
 import { jobEnv } from './job-env.js'
-import { inert } from './log-text.js'
+import { inert } from '../text/inert.js'
 import type { Outcome, Submitted } from './outcome.js'
-import { setOutputs } from './outputs.js'
-import type { BridgeRequest } from './request.js'
-import { appUrl, runUrl } from './run-url.js'
+import { setOutputs } from '../report/outputs.js'
+import { appUrl, runUrl } from '../text/run-url.js'
 
 /** What a signal handler needs: one cancel, however many signals arrive. */
 export interface CancelHandle {
@@ -49,6 +49,7 @@ export async function launchAndFollow(
   // The SDK's and the job's output is not ours: workflow commands in it are not obeyed.
   const stopToken = randomUUID()
   const debugLines: string[] = [] // printed once workflow commands are obeyed again
+  const badEvents: string[] = [] // lines on the event stream the protocol does not know
 
   // Where the run went, as the SDK resolved it; the inputs where it said nothing.
   const target = (event: { run_id: string | null; entity: string | null; project: string | null }): Submitted => {
@@ -90,7 +91,10 @@ export async function launchAndFollow(
         if (outcome.logTail.length > TAIL_LINES) outcome.logTail.splice(0, outcome.logTail.length - TAIL_LINES)
         logLines(lines)
       },
-      onBadEvent: (line) => debugLines.push(`bridge: unreadable event ${line}`),
+      onBadEvent: (line, problem) => {
+        badEvents.push(problem)
+        debugLines.push(`bridge: not an event of the protocol (${problem}): ${line}`)
+      },
       onEvent: (event) => {
         switch (event.event) {
           case 'sdk':
@@ -168,51 +172,10 @@ export async function launchAndFollow(
     else openLog()
     process.stdout.write(`::${stopToken}::\n`)
     for (const line of debugLines) core.debug(line)
+    if (badEvents.length) core.warning(badEventsWarning(badEvents))
     if (inSetupGroup) onSdk(undefined)
     else core.endGroup()
     outcome.seconds = (Date.now() - started) / 1000
   }
   return outcome
-}
-
-function groupTitle(inputs: Inputs): string {
-  const what = inputs.job ?? inputs.dockerImage
-  const { attach, queue } = inputs
-  if (attach?.kind === 'run') return `Follow W&B run ${attach.entity}/${attach.project}/${attach.runId}`
-  if (attach) return `Follow queue item ${attach.itemId} on ${queue?.name}`
-  return queue ? `Queue ${what} on ${queue.name} (run ${inputs.runId})` : `Launch ${what} on ${inputs.resource} (run ${inputs.runId})`
-}
-
-/** A running run's heartbeat: its step and the watched metrics' latest values. */
-export function heartbeatLine(event: HeartbeatEvent, outcome: Outcome, seconds: number): string {
-  const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`
-  const values = Object.entries(event.metrics).map(([name, value]) => `${name}=${value ?? '(not logged yet)'}`)
-  const step = event.step === null ? 'no step logged yet' : `step ${event.step}`
-  return `[${formatDuration(seconds)}] ${run} is running: ${[step, ...values].join(', ')}`
-}
-
-/** One log line per change while a queued run is followed. */
-export function progressLine(event: ProgressEvent, outcome: Outcome, seconds: number): string {
-  const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`
-  const q = outcome.queued
-  const text = (() => {
-    switch (event.stage) {
-      case 'queued':
-        return `Queued on ${q?.queue ?? 'the queue'} as item ${q?.itemId ?? '?'}: waiting for an agent to pick it up`
-      case 'claimed':
-        return `Picked up by an agent: ${run} is starting`
-      case 'item_failed':
-        return `The queue item failed before its run started: ${event.message ?? 'no reason given'}`
-      case 'api_error':
-        return `The W&B API failed, retrying: ${event.message ?? ''}`
-      case 'preempting':
-        return `${run} is being preempted`
-      case 'pending':
-      case 'running':
-        return `${run} is ${event.stage}`
-      default:
-        return `${run} ${event.stage}`
-    }
-  })()
-  return `[${formatDuration(seconds)}] ${text}`
 }

@@ -1,13 +1,12 @@
 // What to install: the wandb requirement (from the wandb_version input), the packages each
 // resource needs on top of wandb, and the user's extra_packages. Pure functions, no I/O, so the
 // inputs schema can reject a bad value before anything is installed.
-import type { Resource } from './resources.js'
+import type { Resource } from '../inputs/resources.js'
+import { MIN_WANDB_VERSION } from '../launch/protocol.js'
 
 /** The one place the action's tested SDK version is pinned: installed when wandb_version is empty. */
 export const TESTED_WANDB_VERSION = '0.30.0'
 
-/** The oldest SDK the bridge supports (src/sdk_requirement.py, MIN_WANDB). */
-export const MIN_WANDB_VERSION = '0.17.3'
 
 /**
  * Packages a resource's runner imports that plain `pip install wandb` does not bring, read from

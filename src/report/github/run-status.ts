@@ -1,6 +1,6 @@
 // What the pull-request comment and the check run show: the launch as it stands (queued or
 // running, with the run's link) or as it ended (the verdict, duration and gates table).
-import type { Queued, Submitted } from './outcome.js'
+import type { Queued, Submitted } from '../../launch/outcome.js'
 
 /** The launch was handed over: the run is on a queue, or running. */
 export interface Started {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import path from 'node:path'
 import { runInstaller } from './installer-process.js'
-import { isRunnerOnly } from './job-env.js'
+import { isRunnerOnly } from '../launch/job-env.js'
 
 type Env = Record<string, string | undefined>
 

@@ -1,7 +1,7 @@
 // The step's outputs (action.yml's outputs), set the moment each is known so that a later step
 // has them even when this one then fails. Setting one never throws: a failure is a warning.
 import * as core from '@actions/core'
-import { errorMessage } from './errors.js'
+import { errorMessage } from '../text/error-message.js'
 
 /** Every output the action sets; action.yml declares exactly these (test/action/descriptions.test.ts). */
 export const OUTPUT_NAMES = [

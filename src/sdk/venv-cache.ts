@@ -3,7 +3,7 @@
 // @actions/cache (with the Azure storage client under it) is loaded only when it is needed:
 // loading it up front more than doubles the action's start-up, which the warm path must not pay.
 import * as core from '@actions/core'
-import { errorMessage } from './errors.js'
+import { errorMessage } from '../text/error-message.js'
 
 let noticed = false
 

@@ -2,9 +2,9 @@
 // hidden marker and edited in place, never duplicated. Its pull requests: the event's on
 // pull_request, on push those whose head is the pushed commit; none on other events.
 import { createHash } from 'node:crypto'
-import type { GitHubClient, GitHubContext } from './github-client.js'
-import { formatDuration } from './format.js'
-import type { Ended, Started } from './report-status.js'
+import type { GitHubClient, GitHubContext } from './client.js'
+import { formatDuration } from '../../text/duration.js'
+import type { Ended, Started } from './run-status.js'
 
 export async function pullRequestsOf(client: GitHubClient, context: GitHubContext): Promise<number[]> {
   const pr = context.payload.pull_request

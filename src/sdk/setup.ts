@@ -2,17 +2,17 @@
 // wandb is used when it meets wandb_version, and the launch bridge checks that itself before it
 // launches (no Python process just to ask). Only when the bridge reports that nothing was
 // launched because the SDK will not do is a virtualenv provided (tool cache, Actions cache or a
-// fresh install), for src/main.ts to start the bridge again with the virtualenv's Python.
+// fresh install), for the action to start the bridge again with the virtualenv's Python.
 import * as core from '@actions/core'
 import { getExecOutput } from '@actions/exec'
-import type { Inputs } from './inputs.js'
+import type { Inputs } from '../inputs/inputs.js'
 import { chooseInstaller, createVenv, describeInstaller, installPackages } from './installer.js'
-import type { OnSdk } from './launch.js'
-import type { Outcome } from './outcome.js'
-import type { BridgeRequest } from './request.js'
-import { restoreVenv, saveVenv } from './sdk-cache.js'
-import { sdkPlan, type SdkPlan } from './sdk-packages.js'
-import { inert } from './log-text.js'
+import type { OnSdk } from '../launch/follow.js'
+import type { Outcome } from '../launch/outcome.js'
+import { SDK_UNUSABLE, type BridgeRequest, type ErrorEvent } from '../launch/protocol.js'
+import { restoreVenv, saveVenv } from './venv-cache.js'
+import { sdkPlan, type SdkPlan } from './plan.js'
+import { inert } from '../text/inert.js'
 import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFor, type Venv } from './venv.js'
 
 export const SETUP_GROUP = 'Set up W&B SDK'
@@ -26,24 +26,11 @@ const SOURCE_WORDS: Record<SdkSource, string> = {
   'fresh install': 'freshly installed'
 }
 
-/** Error kinds after which nothing was launched and another interpreter may be tried. */
-export const SDK_UNUSABLE = ['wandb_missing', 'wandb_too_old', 'wandb_unsatisfied', 'packages_missing'] as const
-
-/** What the bridge adds to those errors (src/launch_bridge.py, report_unsatisfied). */
-interface UnusableSdkError {
-  kind: string
-  message: string
-  python?: string
-  /** The interpreter to build a virtualenv from: the base of `python` when that is a venv. */
-  base_python?: string
-  python_version?: string
-  wandb_version?: string | null
-}
-
 type Env = Record<string, string | undefined>
 
-export function sdkUnusable(outcome: Outcome): UnusableSdkError | undefined {
-  const error = outcome.error as UnusableSdkError | undefined
+/** The bridge's error when the SDK will not do and nothing was launched: another interpreter may be tried. */
+export function sdkUnusable(outcome: Outcome): ErrorEvent | undefined {
+  const error = outcome.error
   if (!error || outcome.submitted || outcome.result) return undefined
   return (SDK_UNUSABLE as readonly string[]).includes(error.kind) ? error : undefined
 }

@@ -1,8 +1,8 @@
 // The check run (check_name): created in progress with the W&B run as its details link as soon as
 // the run is submitted, completed with the step's verdict and the gates table.
-import type { GitHubClient } from './github-client.js'
-import { formatDuration } from './format.js'
-import type { Ended, Started } from './report-status.js'
+import type { GitHubClient } from './client.js'
+import { formatDuration } from '../../text/duration.js'
+import type { Ended, Started } from './run-status.js'
 
 export class CheckRun {
   private id?: number

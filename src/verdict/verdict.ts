@@ -1,17 +1,17 @@
 // The verdict on a launch, its last outputs and the job summary. Nothing here may throw past
 // its caller: an output or a summary that cannot be written is a warning, never a crash.
 import * as core from '@actions/core'
-import { errorMessage } from './errors.js'
+import { errorMessage } from '../text/error-message.js'
 import { annotationLines, describeFailure, type Failure } from './failure.js'
-import { UNCONFIRMED } from './bridge.js'
-import { formatDuration } from './format.js'
-import { describeGate, gatesMarkdown, judgeGates, type GateVerdict } from './gate-report.js'
-import type { Inputs } from './inputs.js'
-import { explainError } from './failure-messages.js'
-import type { Outcome } from './outcome.js'
-import { setOutputs } from './outputs.js'
-import { HOW_TO_GET_WANDB } from './python.js'
-import type { Conclusion } from './report-status.js'
+import { FAILED_STATES, UNCONFIRMED } from '../launch/protocol.js'
+import { formatDuration } from '../text/duration.js'
+import { describeGate, gatesMarkdown, judgeGates, type GateVerdict } from './gate-verdict.js'
+import type { Inputs } from '../inputs/inputs.js'
+import { explainError } from './error-advice.js'
+import type { Outcome } from '../launch/outcome.js'
+import { setOutputs } from '../report/outputs.js'
+import { HOW_TO_GET_WANDB } from '../sdk/python.js'
+import type { Conclusion } from '../report/github/run-status.js'
 
 /** The state output of a run that never started (input errors, SDK errors, cancelled before launch). */
 export const NOT_LAUNCHED = 'not_launched'
@@ -20,7 +20,6 @@ export const UNKNOWN_STATE = 'unknown'
 
 // stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
 // queue mode sees (killed is a stopped run).
-export const FAILED_STATES = ['failed', 'stopped', 'preempted', 'crashed', 'killed']
 
 export interface Verdict {
   ok: boolean

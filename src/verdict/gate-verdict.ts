@@ -2,7 +2,7 @@
 // baseline run's), turned into the step's verdict (gate_mode), its outputs, and the Markdown
 // table that the job summary, the pull-request comment and the check run show.
 import { evaluateGates, gatedMetrics, thresholdText, type BaselineRun, type GateRow, type Summary } from './gates.js'
-import type { Inputs } from './inputs.js'
+import type { Inputs } from '../inputs/inputs.js'
 
 export interface GateVerdict {
   rows: GateRow[]

@@ -3,12 +3,12 @@
 // failure is one warning per report, never a failed step: the job summary is written regardless.
 import * as core from '@actions/core'
 import { CheckRun } from './check-run.js'
-import { errorMessage } from './errors.js'
-import { formatDuration } from './format.js'
-import { describeFailure, githubClient, isPermissionError, type RetryPolicy } from './github-client.js'
-import type { Inputs } from './inputs.js'
-import { commentMarker, endedBody, headShaOf, PrComment, pullRequestsOf, startedBody, type CommentLinks } from './pr-report.js'
-import type { Ended, Started } from './report-status.js'
+import { errorMessage } from '../../text/error-message.js'
+import { formatDuration } from '../../text/duration.js'
+import { describeFailure, githubClient, isPermissionError, type RetryPolicy } from './client.js'
+import type { Inputs } from '../../inputs/inputs.js'
+import { commentMarker, endedBody, headShaOf, PrComment, pullRequestsOf, startedBody, type CommentLinks } from './pr-comment.js'
+import type { Ended, Started } from './run-status.js'
 
 type Part = 'comment' | 'check'
 
