@@ -3,17 +3,20 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { GitHubReport } from './report/github/github-report.js'
-import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs/inputs.js'
+import { whatWhere } from './report/github/run-status.js'
+import { InputError, readRawInputs, type Inputs } from './inputs/inputs.js'
+import { parseInputs } from './inputs/schema.js'
 import { stopInstallers } from './sdk/installer-process.js'
 import { placeWithJob } from './inputs/job-defaults.js'
 import { launchAndFollow, type CancelHandle, type LaunchHooks } from './launch/follow.js'
 import { inert } from './text/inert.js'
 import { findPython } from './sdk/python.js'
 import { errorMessage } from './text/error-message.js'
-import { annotation, reportNotLaunched, reportOutcome } from './verdict/verdict.js'
+import { annotation } from './verdict/verdict.js'
+import { reportNotLaunched, reportOutcome } from './report/step-report.js'
 import { buildRequest } from './launch/request.js'
 import { CANCELLED, SdkSetup } from './sdk/setup.js'
-import { secretLookingValues } from './inputs/values.js'
+import { maskSecrets } from './inputs/secrets.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -34,12 +37,7 @@ export async function run(): Promise<void> {
   try {
     const home = placeWithJob(parseInputs(readRawInputs()))
     inputs = home.inputs
-    core.setSecret(inputs.apiKey)
-    // The SDK prints the launch spec (queue mode, redacted by spec_redaction.py) and the job's
-    // environment with the run config (local-process): values under secret-looking keys are masked.
-    for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue?.templateVariables]) {
-      for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
-    }
+    maskSecrets(inputs)
     if (home.note) core.info(home.note)
     // The pull-request comment and check run: set up beside the launch, never in its way.
     const github = GitHubReport.start(inputs)
@@ -78,12 +76,4 @@ export async function run(): Promise<void> {
     core.setFailed(message)
   }
   // The handlers stay: a late signal must not kill the process while it reports and exits.
-}
-
-/** What ran where, for the reports on GitHub. */
-function whatWhere(inputs: Inputs): { what: string; where: string } {
-  return {
-    what: inputs.job ?? inputs.dockerImage ?? '',
-    where: inputs.queue ? `queue ${inputs.queue.name}` : inputs.resource
-  }
 }

@@ -176,21 +176,6 @@ export function checkRunId(raw: string): string {
   return id
 }
 
-const SECRET_KEY = /secret|token|passw(or)?d|api[-_]?key|credential|private[-_]?key|auth/i
-
-/**
- * The string values in a mapping that sit under a key that names a secret (password, token,
- * api_key, ...), at any depth; everything below such a key counts. Used to mask them in the log.
- */
-export function secretLookingValues(value: unknown, underSecret = false): string[] {
-  if (typeof value === 'string') return underSecret && value.trim().length >= 3 ? [value] : []
-  if (Array.isArray(value)) return value.flatMap((v) => secretLookingValues(v, underSecret))
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => secretLookingValues(v, underSecret || SECRET_KEY.test(k)))
-  }
-  return []
-}
-
 /** `; did you mean X?` for a value close to one of the accepted ones (a typo), else nothing. */
 export function didYouMean(value: string, accepted: readonly string[]): string {
   const given = value.trim().toLowerCase()
@@ -214,4 +199,23 @@ function editDistance(a: string, b: string): number {
     row = next
   }
   return row[b.length]!
+}
+
+/** What the runner's own boolean inputs take (core.getBooleanInput: YAML 1.2's core schema), no
+ *  more: yes/on/1 would work here and nowhere else. */
+export function parseBoolean(v: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(v)) return true
+  if (['false', 'False', 'FALSE'].includes(v)) return false
+  throw new Error(`must be true or false, got "${v}"`)
+}
+
+/** W&B refuses tags longer than 64 characters. */
+const MAX_TAG = 64
+
+/** Tags separated by commas or newlines. */
+export function parseTags(raw: string): string[] {
+  const tags = [...new Set(raw.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))]
+  const long = tags.filter((t) => t.length > MAX_TAG)
+  if (long.length) throw new Error(`W&B takes tags of at most ${MAX_TAG} characters: ${long.join(', ')}`)
+  return tags
 }

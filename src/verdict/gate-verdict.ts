@@ -44,36 +44,8 @@ export function describeGate(row: GateRow): string {
   return `${row.metric} ${value} ${row.op} ${threshold}${row.note ? ` (${row.note})` : ''}`
 }
 
-/** The gates as a Markdown table: metric, value, baseline, difference, threshold, verdict. */
-export function gatesMarkdown(inputs: Inputs, rows: GateRow[], warnOnly = inputs.gateMode === 'warn'): string {
-  if (rows.length === 0) return ''
-  const lines = ['| metric | value | baseline | difference | threshold | verdict |', '| --- | ---: | ---: | ---: | --- | --- |']
-  rows.forEach((row, i) => {
-    const gate = inputs.gates[i]
-    const expression = gate && gate.threshold.kind === 'baseline' ? ` (${thresholdText(gate)})` : ''
-    const threshold = row.threshold === null ? `${row.op} ${gate ? thresholdText(gate) : '?'}` : `${row.op} ${formatValue(row.threshold)}${expression}`
-    const difference =
-      typeof row.value === 'number' && typeof row.baseline === 'number' ? signed(row.value - row.baseline) : ''
-    const verdict = row.passed ? '✅ pass' : warnOnly ? '⚠️ fail (warning)' : '❌ fail'
-    lines.push(
-      `| ${cell(`\`${row.metric.replace(/`/g, "'")}\``)} | ${cell(row.value === null ? '—' : formatValue(row.value))} | ${cell(row.baseline === null ? '—' : formatValue(row.baseline))} | ${difference} | ${threshold} | ${verdict}${row.note ? ` ${cell(row.note)}` : ''} |`
-    )
-  })
-  return lines.join('\n')
-}
-
 /** Numbers to 6 significant digits (0.92 - 0.01 shows as 0.91); anything else as JSON. */
 export function formatValue(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))
   return typeof value === 'string' ? value : JSON.stringify(value)
-}
-
-function signed(n: number): string {
-  const text = formatValue(n)
-  return n > 0 ? `+${text}` : text
-}
-
-/** A table cell: no HTML, no pipes, no line breaks (metric names and values come from the run). */
-function cell(text: string): string {
-  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
 }

@@ -1,17 +1,13 @@
-// The verdict on a launch, its last outputs and the job summary. Nothing here may throw past
-// its caller: an output or a summary that cannot be written is a warning, never a crash.
-import * as core from '@actions/core'
-import { errorMessage } from '../text/error-message.js'
-import { annotationLines, describeFailure, type Failure } from './failure.js'
+// The verdict on a launch: did the run pass, in one line, with why when it failed, and with the
+// gates' verdict. Pure: the report stage writes it where the user reads it.
+import { annotationLines, type Failure } from './failure.js'
 import { FAILED_STATES, UNCONFIRMED } from '../launch/protocol.js'
-import { formatDuration } from '../text/duration.js'
-import { describeGate, gatesMarkdown, judgeGates, type GateVerdict } from './gate-verdict.js'
+import { describeGate, type GateVerdict } from './gate-verdict.js'
 import type { Inputs } from '../inputs/inputs.js'
+import { formatDuration } from '../text/duration.js'
 import { explainError } from './error-advice.js'
 import type { Outcome } from '../launch/outcome.js'
-import { setOutputs } from '../report/outputs.js'
 import { HOW_TO_GET_WANDB } from '../sdk/python.js'
-import type { Conclusion } from '../report/github/run-status.js'
 
 /** The state output of a run that never started (input errors, SDK errors, cancelled before launch). */
 export const NOT_LAUNCHED = 'not_launched'
@@ -20,6 +16,9 @@ export const UNKNOWN_STATE = 'unknown'
 
 // stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
 // queue mode sees (killed is a stopped run).
+
+/** How the step ended, in GitHub's words for a check run. */
+export type Conclusion = 'success' | 'failure' | 'cancelled' | 'timed_out'
 
 export interface Verdict {
   ok: boolean
@@ -162,169 +161,15 @@ export function conclusion(outcome: Outcome, v: Verdict): Conclusion {
   return v.ok ? 'success' : 'failure'
 }
 
-export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Report> {
-  const run = verdict(outcome, inputs)
-  if (!run.ok) run.failure = describeFailure(outcome, inputs)
-  const summary = outcome.record && outcome.record.state !== null ? outcome.record.summary : undefined
-  const baseline = outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
-  const gates = inputs.gates.length ? judgeGates(inputs, summary, baseline, whyNoSummary(outcome)) : undefined
-  const v = withGates(run, gates, inputs)
-  const gatesTable = gates ? gatesMarkdown(inputs, gates.rows) : ''
-  if (outcome.logFile) {
-    setOutputs({ log_file: outcome.logFile })
-    core.info(`The job's output goes to ${outcome.logFile} (output log_file) while it runs on.`)
-    core.warning(
-      `The local run goes on after this step, but only as long as this GitHub job: the runner ends it with the job. To wait for it, set synchronous: true, or run it on a queue (queue) and follow it from a later job with attach.`
-    )
-  }
-  // Set on every path, so that a later step can always tell what happened.
-  setOutputs({
-    state: stateOutput(outcome),
-    timed_out: String(outcome.result?.timed_out ?? false),
-    summary: summary ? JSON.stringify(summary) : '',
-    metrics: JSON.stringify(gates?.metrics ?? {}),
-    gates: JSON.stringify(gates?.rows ?? []),
-    gates_passed: String(gates?.passed ?? true)
-  })
-  // A local run's PID may only be known once the job has started.
-  const late = outcome.result?.backend_id
-  if (late && late !== outcome.submitted?.backendId) setOutputs({ backend_id: late })
-  noteRecord(outcome)
-  if (outcome.baseline?.path) core.info(`Baseline: W&B run ${outcome.baseline.path}`)
-  else if (outcome.baseline?.error) core.warning(`No baseline for the gates: ${outcome.baseline.error}`)
-  else if (outcome.baseline) core.info('No baseline: no finished run other than this one matched the baseline filters')
-  if (outcome.tagsError) core.warning(`${outcome.tagsError}: a later workflow will not find this run by them`)
-  if (gates && !gates.passed && inputs.gateMode === 'warn' && run.ok) {
-    for (const row of gates.failed) core.warning(`Gate failed (gate_mode: warn): ${describeGate(row)}`)
-  }
-  await summarise(() => writeSummary(outcome, inputs, v, gatesTable))
-  return { ...v, conclusion: conclusion(outcome, v), gates, gatesTable }
-}
-
 /** Why the gates have no summary to check. */
-function whyNoSummary(outcome: Outcome): string {
+export function whyNoSummary(outcome: Outcome): string {
   if (outcome.record?.error) return `the run was not read back: ${outcome.record.error}`
   if (!outcome.result) return 'the launch did not report a result'
   return outcome.result.submitted || outcome.result.run_started ? 'the run was not read back' : 'no run was started'
-}
-
-/** A failure before anything was launched (inputs, Python, SDK setup, an early cancel): the same
- *  outputs and a summary as any other ending. `inputs` is absent when they did not parse. */
-export async function reportNotLaunched(message: string, inputs?: Inputs): Promise<void> {
-  setOutputs({
-    state: NOT_LAUNCHED,
-    timed_out: 'false',
-    summary: '',
-    metrics: '{}',
-    gates: '[]',
-    gates_passed: String(inputs !== undefined && inputs.gates.length === 0)
-  })
-  await summarise(async () => {
-    if (!process.env.GITHUB_STEP_SUMMARY) return
-    const rows: [string, string][] = [['State', `❌ ${NOT_LAUNCHED}`]]
-    if (inputs) rows.push(...whatRows(inputs))
-    await writeTable(rows, message)
-  })
-}
-
-async function summarise(write: () => Promise<void>): Promise<void> {
-  try {
-    await write()
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${errorMessage(error)}`)
-  }
-}
-
-/** ✅ only for a run that finished; a run left running (synchronous: false) is not done yet. */
-function icon(v: Verdict, state: string | null | undefined): string {
-  if (!v.ok) return '❌'
-  return state === 'finished' ? '✅' : '⏳'
-}
-
-/** Reading the run back never fails a step: a record that could not be read is a warning. */
-function noteRecord(outcome: Outcome): void {
-  const record = outcome.record
-  if (!record?.error) return
-  if (record.missing) core.info(record.error) // a job that never called wandb.init: nothing to read
-  else core.warning(`The run's record in W&B: ${record.error}`)
 }
 
 /** W&B's own word on how the run ended, when it is not what the launcher saw. */
 export function recordedState(outcome: Outcome): string | undefined {
   const recorded = outcome.record?.state
   return recorded && recorded !== outcome.result?.state ? recorded : undefined
-}
-
-async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict, gatesTable: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const s = outcome.submitted
-  const state = outcome.result?.cancelled ? `${outcome.result.state ?? NOT_LAUNCHED} (cancelled)`
-    : outcome.result?.timed_out ? `${outcome.result.state} (timed out)`
-    : stateOutput(outcome)
-  const rows: [string, string][] = [
-    ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : 'none: no run was started'],
-    ['State', `${icon(v, outcome.result?.state)} ${escapeHtml(state)}`],
-    ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
-    ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
-    ...(inputs.attach
-      ? ([['Attached to', `<code>${escapeHtml(inputs.attach.kind === 'run' ? `${inputs.attach.entity}/${inputs.attach.project}/${inputs.attach.runId}` : `queue item ${inputs.attach.itemId}`)}</code>`]] as [string, string][])
-      : ([[inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`]] as [string, string][])),
-    ...(inputs.queue
-      ? ([
-          ['Queue', escapeHtml(inputs.queue.projectQueue ? `${inputs.queue.projectQueue}/${inputs.queue.name}` : inputs.queue.name)],
-          ['Queue item', escapeHtml(outcome.queued?.itemId ?? 'not queued')]
-        ] as [string, string][])
-      : inputs.attach
-        ? []
-        : ([['Resource', escapeHtml(inputs.resource)]] as [string, string][])),
-    ['Duration', formatDuration(outcome.seconds)]
-  ]
-  if (outcome.logFile) rows.push(['Log file', `<code>${escapeHtml(outcome.logFile)}</code>`])
-  if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
-  await writeTable(rows, v.message, gatesTable, v.failure ? failureHtml(v.failure) : '')
-}
-
-/** What was asked for: the job or image, where, and on what. */
-function whatRows(inputs: Inputs): [string, string][] {
-  return [
-    ['Entity / project', escapeHtml(`${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
-    [inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`],
-    inputs.queue ? ['Queue', escapeHtml(inputs.queue.name)] : ['Resource', escapeHtml(inputs.resource)]
-  ]
-}
-
-async function writeTable(rows: [string, string][], message: string, gatesTable = '', failure = ''): Promise<void> {
-  const commit = await triggeringCommit()
-  if (commit) rows.push(['Commit', escapeHtml(commit)])
-  const summary = core.summary
-    .addHeading('W&amp;B Launch', 3)
-    .addTable(rows.map(([k, value]) => [{ data: k, header: true }, value]))
-    .addRaw(`<p>${escapeHtml(message).replaceAll('\n', '<br>')}</p>`, true)
-    .addRaw(failure, true)
-  // Markdown between blank lines, as the pull-request comment and the check run show it
-  if (gatesTable) summary.addHeading('Gates', 4).addRaw(`\n${gatesTable}\n`, true)
-  await summary.write()
-}
-
-/** Why it failed: the facts, then the last lines in a collapsed block. */
-function failureHtml(failure: Failure): string {
-  const facts = failure.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')
-  const note = failure.note ? `<li>No output.log lines: ${escapeHtml(failure.note)}</li>` : ''
-  const list = facts || note ? `<ul>${facts}${note}</ul>` : ''
-  const lines = failure.lines.length
-    ? `<details><summary>Last ${failure.lines.length} lines of ${escapeHtml(failure.source ?? 'the output')}</summary>\n\n<pre>${failure.lines.map(escapeHtml).join('\n')}</pre>\n\n</details>`
-    : ''
-  return list + lines
-}
-
-async function triggeringCommit(): Promise<string | undefined> {
-  // Loaded here only: the GitHub client is a large part of the bundle, and start-up is launch time.
-  const github = await import('@actions/github')
-  const repository = process.env.GITHUB_REPOSITORY // context.repo throws without it
-  const { sha } = github.context
-  return repository && sha ? `${repository}@${sha.slice(0, 12)}` : undefined
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

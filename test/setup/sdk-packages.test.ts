@@ -2,7 +2,8 @@
 // per-resource table and the spec list; and that bad values are input errors like any other.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { InputError, INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs/inputs.js'
+import { InputError, INPUT_NAMES, type RawInputs } from '../../src/inputs/inputs.js'
+import { parseInputs } from '../../src/inputs/schema.js'
 import { RESOURCES } from '../../src/inputs/resources.js'
 import {
   parseExtraPackages,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeGate, formatValue, gatesMarkdown, judgeGates } from '../../src/verdict/gate-verdict.js'
+import { describeGate, formatValue, judgeGates } from '../../src/verdict/gate-verdict.js'
+import { gatesMarkdown } from '../../src/report/gates-table.js'
 import { parseGates } from '../../src/verdict/gates.js'
 import { conclusion, withGates } from '../../src/verdict/verdict.js'
 import type { Outcome } from '../../src/launch/outcome.js'

@@ -7,10 +7,10 @@ import {
   DEFAULT_BASE_URL,
   INPUT_NAMES,
   InputError,
-  parseInputs,
   type Inputs,
   type RawInputs
 } from '../../src/inputs/inputs.js'
+import { parseInputs } from '../../src/inputs/schema.js'
 import { RESOURCES } from '../../src/inputs/resources.js'
 
 type Env = Record<string, string | undefined>

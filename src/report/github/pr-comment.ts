@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import type { GitHubClient, GitHubContext } from './client.js'
 import { formatDuration } from '../../text/duration.js'
+import { escapeText, inlineCode } from '../../text/markup.js'
 import type { Ended, Started } from './run-status.js'
 
 export async function pullRequestsOf(client: GitHubClient, context: GitHubContext): Promise<number[]> {
@@ -93,15 +94,10 @@ export function endedBody(e: Ended, links: CommentLinks): string {
 }
 
 function heading(icon: string, what: string, state: string): string {
-  return `### ${icon} W&B Launch \`${what.replace(/`/g, "'")}\`: ${state}`
+  return `### ${icon} W&B Launch ${inlineCode(what)}: ${state}`
 }
 
 function footer(links: CommentLinks): string {
   const logs = links.workflowRun ? ` · [logs](${links.workflowRun})` : ''
   return `<sub>${escapeText(links.label)}${logs}</sub>`
-}
-
-/** Text from the run or the server, shown as text: no HTML, no Markdown links or mentions. */
-export function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/([[\]@*_`])/g, '\\$1')
 }

@@ -1,6 +1,8 @@
 // What the pull-request comment and the check run show: the launch as it stands (queued or
 // running, with the run's link) or as it ended (the verdict, duration and gates table).
+import type { Inputs } from '../../inputs/inputs.js'
 import type { Queued, Submitted } from '../../launch/outcome.js'
+import type { Conclusion } from '../../verdict/verdict.js'
 
 /** The launch was handed over: the run is on a queue, or running. */
 export interface Started {
@@ -11,9 +13,6 @@ export interface Started {
   what: string
   where: string
 }
-
-/** GitHub's words for how a check run ended, as the step ended. */
-export type Conclusion = 'success' | 'failure' | 'cancelled' | 'timed_out'
 
 export interface Ended {
   conclusion: Conclusion
@@ -26,4 +25,12 @@ export interface Ended {
   /** The gates as a Markdown table, empty without gates. */
   gatesTable: string
   gatesPassed: boolean
+}
+
+/** What ran where, as the comment and the check run name it. */
+export function whatWhere(inputs: Inputs): { what: string; where: string } {
+  return {
+    what: inputs.job ?? inputs.dockerImage ?? '',
+    where: inputs.queue ? `queue ${inputs.queue.name}` : inputs.resource
+  }
 }
