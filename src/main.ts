@@ -59,7 +59,8 @@ export async function run(): Promise<void> {
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
     // Report: the step's verdict first, then GitHub's copy of it.
     const report = await reportOutcome(outcome, inputs)
-    if (report.ok) core.info(inert(report.message)) // it quotes the server (states, messages)
+    if (report.ok)
+      core.info(inert(report.message)) // it quotes the server (states, messages)
     else core.setFailed(annotation(report))
     await github?.finish({
       conclusion: report.conclusion,

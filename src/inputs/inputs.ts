@@ -73,7 +73,7 @@ export const INPUT_NAMES = [
   'github_token',
   'check_name'
 ] as const
-export type InputName = (typeof INPUT_NAMES)[number]
+type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
 export interface Inputs {
@@ -132,7 +132,7 @@ export interface Inputs {
 /** The run the gates compare with: a run path, or run filters of which the newest finished run is taken. */
 export type BaselineInput = { path: string } | { filters: Mapping }
 
-export interface QueueInputs {
+interface QueueInputs {
   name: string
   /** launch_add's 0 (critical) to 3 (low). */
   priority?: number
@@ -143,9 +143,7 @@ export interface QueueInputs {
 }
 
 /** A run by its path, or (with queue) a queue item whose run is looked up in entity/project. */
-export type AttachTarget =
-  | { kind: 'run'; entity: string; project: string; runId: string }
-  | { kind: 'queue_item'; itemId: string }
+export type AttachTarget = { kind: 'run'; entity: string; project: string; runId: string } | { kind: 'queue_item'; itemId: string }
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {

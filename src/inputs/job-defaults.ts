@@ -23,6 +23,6 @@ export function placeWithJob(inputs: Inputs): JobHome {
   if (taken.length === 0) return { inputs }
   return {
     inputs: { ...inputs, entity, project },
-    note: `${taken.join(' and ')} not given: the run goes where the job lives, ${entity ?? '(the API key\'s default entity)'}/${project}`
+    note: `${taken.join(' and ')} not given: the run goes where the job lives, ${entity ?? "(the API key's default entity)"}/${project}`
   }
 }

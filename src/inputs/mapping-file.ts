@@ -14,7 +14,7 @@ export function readMappingFile(shown: string, file: string, workspace: string):
     real = realpathSync(file)
     root = realpathSync(workspace)
   } catch (error) {
-    throw new Error(`file ${shown} could not be resolved (${(error as NodeJS.ErrnoException).code ?? error})`)
+    throw new Error(`file ${shown} could not be resolved (${(error as NodeJS.ErrnoException).code ?? error})`, { cause: error })
   }
   const relative = path.relative(root, real)
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {

@@ -5,9 +5,7 @@ import { parseExtraPackages, parseWandbVersion } from '../sdk/plan.js'
 import { needsBaseline, parseGates } from '../verdict/gates.js'
 import {
   DEFAULT_BASE_URL,
-  INPUT_NAMES,
   InputError,
-  LAUNCH_ONLY,
   PRIORITIES,
   QUEUE_ONLY,
   type AttachTarget,
@@ -16,19 +14,17 @@ import {
   type Inputs,
   type RawInputs
 } from './inputs.js'
-import { MAX_MAPPING_FILE_BYTES } from './mapping-file.js'
-import { isLocal, RESOURCES, type Resource } from './resources.js'
 import {
-  checkRunId,
-  didYouMean,
-  generateRunId,
-  parseBoolean,
-  parseDuration,
-  parseEntryPoint,
-  parseMapping,
-  parseTags,
-  type Mapping
-} from './values.js'
+  attachedRun,
+  checkAttach,
+  defaultCommentKey,
+  LAUNCHES,
+  LOCAL_RUN_CONFIG_BYTES,
+  localRunConfigBytes,
+  templateValues
+} from './rules.js'
+import { RESOURCES } from './resources.js'
+import { checkRunId, didYouMean, generateRunId, parseBoolean, parseDuration, parseEntryPoint, parseMapping, parseTags } from './values.js'
 
 type Env = Record<string, string | undefined>
 
@@ -44,14 +40,11 @@ function parsed<T>(parse: (value: string) => T) {
   }
 }
 
-const optionalText = z
-  .string()
-  .transform((v) => v.trim() || undefined)
+const optionalText = z.string().transform((v) => v.trim() || undefined)
 
 const RUN_PATH = /^[^\s/:{}[\]]+\/[^\s/:{}[\]]+\/[^\s/:{}[\]]+$/
 
-const noSpaces = (what: string) =>
-  optionalText.refine((v) => v === undefined || !/\s/.test(v), `must be ${what} without spaces`)
+const noSpaces = (what: string) => optionalText.refine((v) => v === undefined || !/\s/.test(v), `must be ${what} without spaces`)
 
 function schema(workspace: string) {
   const mapping = optionalText.transform((v, ctx) =>
@@ -64,15 +57,15 @@ function schema(workspace: string) {
         'must be a job reference like entity/project/name:alias'
       ),
       docker_image: noSpaces('an image reference like registry/image:tag'),
-      entry_point: optionalText.transform((v, ctx) =>
-        v === undefined ? undefined : parsed(parseEntryPoint)(v, ctx)
-      ),
+      entry_point: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseEntryPoint)(v, ctx))),
       version: optionalText,
       name: optionalText,
       resource: z
         .string()
         .transform((v) => v.trim() || 'local-container')
-        .pipe(z.enum(RESOURCES, { error: (issue) => `must be one of ${RESOURCES.join(', ')}${didYouMean(String(issue.input), RESOURCES)}` })),
+        .pipe(
+          z.enum(RESOURCES, { error: (issue) => `must be one of ${RESOURCES.join(', ')}${didYouMean(String(issue.input), RESOURCES)}` })
+        ),
       resource_args: mapping,
       project: noSpaces('a project name'),
       entity: noSpaces('an entity name'),
@@ -108,7 +101,12 @@ function schema(workspace: string) {
       project_queue: noSpaces('a project name'),
       queue_timeout: optionalText.transform((v, ctx) => (v === undefined ? undefined : parsed(parseDuration)(v, ctx))),
       progress_interval: z.string().transform(parsed((v) => (/^0+(\.0*)?[smh]?$/i.test(v.trim()) ? 0 : parseDuration(v || '60s')))),
-      watch_metrics: z.string().transform((v) => v.split(/[,\n]/).map((m) => m.trim()).filter(Boolean)),
+      watch_metrics: z.string().transform((v) =>
+        v
+          .split(/[,\n]/)
+          .map((m) => m.trim())
+          .filter(Boolean)
+      ),
       attach: noSpaces('a run path entity/project/run_id, or with queue a queue item ID'),
       wandb_version: z.string().transform(parsed(parseWandbVersion)),
       extra_packages: z.string().transform(parsed(parseExtraPackages)),
@@ -136,150 +134,91 @@ function schema(workspace: string) {
       github_token: optionalText,
       check_name: optionalText
     })
-    .superRefine((v, ctx) => {
-      if (v.attach) checkAttach(v, ctx)
-      else if (Boolean(v.job) === Boolean(v.docker_image)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['job'],
-          message: v.job
-            ? 'job and docker_image were both given: give exactly one of the two'
-            : 'give exactly one of job (entity/project/name:alias) or docker_image'
-        })
-      }
-      if (!v.api_key) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['api_key'],
-          message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
-        })
-      }
-      for (const name of QUEUE_ONLY) {
-        if (v[name] !== undefined && !v.queue) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' })
-        }
-      }
-      if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue && !v.attach) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['queue_timeout'],
-          message: 'applies only while waiting for an agent: it needs synchronous: true'
-        })
-      }
-      if (v.synchronous === false) {
-        // gates and tags need the run to have ended: its summary, and a run that exists
-        for (const name of ['gates', 'baseline', 'tags'] as const) {
-          const value = v[name]
-          if (value !== undefined && (!Array.isArray(value) || value.length > 0)) {
-            ctx.addIssue({ code: 'custom', path: [name], message: 'applies only when the run is waited on: it needs synchronous: true' })
-          }
-        }
-      }
-      if (Array.isArray(v.gates)) {
-        const withBaseline = v.gates.filter((g) => g.threshold.kind === 'baseline')
-        if (withBaseline.length && !v.baseline) {
+    .superRefine(
+      (v, ctx) => {
+        if (v.attach) checkAttach(v, ctx)
+        else if (Boolean(v.job) === Boolean(v.docker_image)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['gates'],
-            message: `${withBaseline.map((g) => `"${g.text}"`).join(', ')} compare${withBaseline.length === 1 ? 's' : ''} with baseline: set the baseline input (a run path entity/project/run_id, or run filters such as {state: finished, tags: main})`
+            path: ['job'],
+            message: v.job
+              ? 'job and docker_image were both given: give exactly one of the two'
+              : 'give exactly one of job (entity/project/name:alias) or docker_image'
           })
         }
-        if (v.baseline && !needsBaseline(v.gates)) {
-          ctx.addIssue({ code: 'custom', path: ['baseline'], message: 'is only used by gates that compare with baseline (eval/acc >= baseline - 0.01): add one, or leave baseline empty' })
+        if (!v.api_key) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['api_key'],
+            message: 'is required: set api_key (for example ${{ secrets.WANDB_API_KEY }}) or the WANDB_API_KEY environment variable'
+          })
         }
-      }
-      for (const name of ['comment', 'check_name'] as const) {
-        if (v[name] && !v.github_token) {
-          ctx.addIssue({ code: 'custom', path: ['github_token'], message: `is empty, and ${name} needs a token: leave github_token at its default, \${{ github.token }}, or give one` })
+        for (const name of QUEUE_ONLY) {
+          if (v[name] !== undefined && !v.queue) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' })
+          }
         }
-      }
-      const runConfig = localRunConfigBytes(v.resource, v.queue, v.config)
-      if (runConfig > LOCAL_RUN_CONFIG_BYTES) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['config'],
-          message: `overrides.run_config is ${runConfig} bytes as JSON; a ${v.resource} run gets at most ${LOCAL_RUN_CONFIG_BYTES} bytes (8 MiB) of run config, through a file wandb.init reads (a mapping file's own limit; YAML aliases make a config larger than its file): move the large data into an artifact the run reads (run.use_artifact) and keep the run config to its parameters`
-        })
-      }
-      if (typeof v.timeout === 'number' && v.synchronous === false) { // not when timeout itself failed
-        ctx.addIssue({
-          code: 'custom',
-          path: ['timeout'],
-          message: 'applies only while waiting: it needs synchronous: true'
-        })
-      }
-    }, { when: () => true }) // also when a field failed: every problem is reported at once
-}
-
-const LAUNCHES = 'launches a run, but attach follows one launched before: remove it (or attach)'
-
-type Parsed = Record<string, unknown> & { attach?: string; queue?: string; project?: string; synchronous?: boolean }
-
-/** attach follows a run launched before: nothing may say how to launch one. */
-function checkAttach(v: Parsed, ctx: z.RefinementCtx): void {
-  for (const name of LAUNCH_ONLY) {
-    if (v[name] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [name], message: LAUNCHES })
-    }
-  }
-  if (v.synchronous === false) {
-    ctx.addIssue({ code: 'custom', path: ['synchronous'], message: 'attach always waits for the run: remove synchronous: false (or attach)' })
-  }
-  if (v.queue) {
-    if (!v.project) {
-      ctx.addIssue({ code: 'custom', path: ['project'], message: "is required with attach and queue: the project the item's run goes to" })
-    }
-  } else if (typeof v.attach === 'string' && !attachedRun(v.attach)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['attach'],
-      message: `must be a run path entity/project/run_id (for example the entity, project and run_id outputs joined by /), got "${v.attach}"; a queue item ID needs queue as well`
-    })
-  }
-}
-
-function attachedRun(text: string): AttachTarget | undefined {
-  const parts = text.split('/')
-  if (parts.length !== 3 || parts.some((p) => !p)) return undefined
-  try {
-    checkRunId(parts[2] as string)
-  } catch {
-    return undefined
-  }
-  return { kind: 'run', entity: parts[0] as string, project: parts[1] as string, runId: parts[2] as string }
-}
-
-/** A local run reads a large run config from a file (src/run_config_file.py), bounded as a mapping file is. */
-export const LOCAL_RUN_CONFIG_BYTES = MAX_MAPPING_FILE_BYTES
-
-function localRunConfigBytes(resource: string, queue: string | undefined, config: Mapping | undefined): number {
-  if (!isLocal(resource) || queue) return 0 // a queue's agent starts the run elsewhere
-  const runConfig = (config?.overrides as Mapping | undefined)?.run_config
-  return runConfig === undefined ? 0 : Buffer.byteLength(JSON.stringify(runConfig))
-}
-
-/** Template variable values: strings and numbers (booleans are passed as they are). */
-function templateValues(values: Mapping, ctx: z.RefinementCtx): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {}
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value
-    else {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${key} must be a string or a number, got ${Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`}`
-      })
-    }
-  }
-  return out
-}
-
-/** What tells matrix entries apart (the runner gives an action no matrix): the launch inputs as
- *  written (a config file's path, not its contents, which a pull request may change). */
-const LAUNCH_IDENTITY = ['job', 'docker_image', 'entry_point', 'resource', 'resource_args', 'entity', 'project', 'config', 'queue', 'template_variables'] as const
-
-function defaultCommentKey(raw: RawInputs, env: Env): string {
-  const launch = LAUNCH_IDENTITY.map((name) => `${name}=${raw[name].trim()}`).join('\n')
-  return `${env.GITHUB_WORKFLOW ?? ''}\n${env.GITHUB_JOB ?? ''}\n${launch}`
+        if (typeof v.queue_timeout === 'number' && v.synchronous === false && v.queue && !v.attach) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['queue_timeout'],
+            message: 'applies only while waiting for an agent: it needs synchronous: true'
+          })
+        }
+        if (v.synchronous === false) {
+          // gates and tags need the run to have ended: its summary, and a run that exists
+          for (const name of ['gates', 'baseline', 'tags'] as const) {
+            const value = v[name]
+            if (value !== undefined && (!Array.isArray(value) || value.length > 0)) {
+              ctx.addIssue({ code: 'custom', path: [name], message: 'applies only when the run is waited on: it needs synchronous: true' })
+            }
+          }
+        }
+        if (Array.isArray(v.gates)) {
+          const withBaseline = v.gates.filter((g) => g.threshold.kind === 'baseline')
+          if (withBaseline.length && !v.baseline) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['gates'],
+              message: `${withBaseline.map((g) => `"${g.text}"`).join(', ')} compare${withBaseline.length === 1 ? 's' : ''} with baseline: set the baseline input (a run path entity/project/run_id, or run filters such as {state: finished, tags: main})`
+            })
+          }
+          if (v.baseline && !needsBaseline(v.gates)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['baseline'],
+              message: 'is only used by gates that compare with baseline (eval/acc >= baseline - 0.01): add one, or leave baseline empty'
+            })
+          }
+        }
+        for (const name of ['comment', 'check_name'] as const) {
+          if (v[name] && !v.github_token) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['github_token'],
+              message: `is empty, and ${name} needs a token: leave github_token at its default, \${{ github.token }}, or give one`
+            })
+          }
+        }
+        const runConfig = localRunConfigBytes(v.resource, v.queue, v.config)
+        if (runConfig > LOCAL_RUN_CONFIG_BYTES) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['config'],
+            message: `overrides.run_config is ${runConfig} bytes as JSON; a ${v.resource} run gets at most ${LOCAL_RUN_CONFIG_BYTES} bytes (8 MiB) of run config, through a file wandb.init reads (a mapping file's own limit; YAML aliases make a config larger than its file): move the large data into an artifact the run reads (run.use_artifact) and keep the run config to its parameters`
+          })
+        }
+        if (typeof v.timeout === 'number' && v.synchronous === false) {
+          // not when timeout itself failed
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timeout'],
+            message: 'applies only while waiting: it needs synchronous: true'
+          })
+        }
+      },
+      { when: () => true }
+    ) // also when a field failed: every problem is reported at once
 }
 
 /** Parses every input at once; throws InputError listing all problems, each naming its input. */
@@ -312,7 +251,7 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     entity: v.entity,
     config: v.config,
     synchronous: v.synchronous,
-    runId: attach?.kind === 'run' ? attach.runId : v.run_id ?? generateRunId(),
+    runId: attach?.kind === 'run' ? attach.runId : (v.run_id ?? generateRunId()),
     runIdGenerated: v.run_id === undefined && !attach,
     repository: v.repository,
     apiKey: v.api_key as string,

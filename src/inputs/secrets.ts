@@ -10,7 +10,7 @@ const SECRET_KEY = /secret|token|passw(or)?d|api[-_]?key|credential|private[-_]?
  * The string values in a mapping that sit under a key that names a secret (password, token,
  * api_key, ...), at any depth; everything below such a key counts. Used to mask them in the log.
  */
-export function secretLookingValues(value: unknown, underSecret = false): string[] {
+function secretLookingValues(value: unknown, underSecret = false): string[] {
   if (typeof value === 'string') return underSecret && value.trim().length >= 3 ? [value] : []
   if (Array.isArray(value)) return value.flatMap((v) => secretLookingValues(v, underSecret))
   if (value !== null && typeof value === 'object') {

@@ -36,7 +36,7 @@ export function parseMapping(raw: string, workspace: string): Mapping {
       .map((l) => l.trimEnd())
       .filter(Boolean)
       .join('\n')
-    throw new Error(`${where} is not valid JSON or YAML: ${reason}`)
+    throw new Error(`${where} is not valid JSON or YAML: ${reason}`, { cause: error })
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`${where} must be a mapping (key: value), got ${describe(parsed)}`)
@@ -169,9 +169,7 @@ const RUN_ID = /^[A-Za-z0-9_.~-]{1,128}$/
 export function checkRunId(raw: string): string {
   const id = raw.trim()
   if (!RUN_ID.test(id) || id === '.' || id === '..') {
-    throw new Error(
-      'must be 1 to 128 characters from letters, digits, "-", "_", "." and "~" (no spaces, no :;,#?/\')'
-    )
+    throw new Error('must be 1 to 128 characters from letters, digits, "-", "_", "." and "~" (no spaces, no :;,#?/\')')
   }
   return id
 }
@@ -214,7 +212,14 @@ const MAX_TAG = 64
 
 /** Tags separated by commas or newlines. */
 export function parseTags(raw: string): string[] {
-  const tags = [...new Set(raw.split(/[,\n]/).map((t) => t.trim()).filter(Boolean))]
+  const tags = [
+    ...new Set(
+      raw
+        .split(/[,\n]/)
+        .map((t) => t.trim())
+        .filter(Boolean)
+    )
+  ]
   const long = tags.filter((t) => t.length > MAX_TAG)
   if (long.length) throw new Error(`W&B takes tags of at most ${MAX_TAG} characters: ${long.join(', ')}`)
   return tags

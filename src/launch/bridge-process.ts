@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { BRIDGE_CANCEL_SECONDS, parseEventLine, type BridgeEvent, type BridgeRequest } from './protocol.js'
 
 /** The bridge's start script, shipped beside the bundle. */
-export const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'launch_bridge.py')
+const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'launch_bridge.py')
 
 export interface BridgeExit {
   code: number | null
@@ -32,7 +32,11 @@ export class Bridge {
   private cancelSent = false
   readonly exited: Promise<BridgeExit>
 
-  private constructor(private readonly child: ChildProcess, detachable: boolean, options: BridgeOptions) {
+  private constructor(
+    private readonly child: ChildProcess,
+    detachable: boolean,
+    options: BridgeOptions
+  ) {
     const stdout = createInterface({ input: child.stdout! })
     const stderr = readLines(child.stderr!, options.onLog)
     let sawResult = false

@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { Bridge } from './bridge-process.js'
 import { badEventsWarning, groupTitle, heartbeatLine, progressLine } from './log-lines.js'
-import type { BridgeRequest, HeartbeatEvent, ProgressEvent, SdkEvent } from './protocol.js'
+import type { BridgeRequest, SdkEvent } from './protocol.js'
 import { SDK_MESSAGE_LINES } from '../verdict/error-advice.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { jobEnv } from './job-env.js'
@@ -20,7 +20,7 @@ export interface CancelHandle {
 }
 
 /** Lines of output kept: the failure report shows up to this many (src/failure.ts). */
-export const TAIL_LINES = 100
+const TAIL_LINES = 100
 
 /**
  * Called once the bridge has said which SDK it runs (or has ended without saying), before the

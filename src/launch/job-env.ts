@@ -5,7 +5,7 @@
 // runner's cache, results and OIDC services as this workflow. Everything else is kept.
 
 /** Exact names the job never sees. */
-export const RUNNER_ONLY_NAMES = [
+const RUNNER_ONLY_NAMES = [
   'GITHUB_ENV',
   'GITHUB_PATH',
   'GITHUB_OUTPUT',

@@ -11,7 +11,7 @@ export function badEventsWarning(problems: string[]): string {
   const count = problems.length === 1 ? 'a line' : `${problems.length} lines`
   return (
     `The launch bridge sent ${count} that ${problems.length === 1 ? 'is' : 'are'} not an event of its protocol (${inert(problems[0] ?? '')}), ` +
-    'and the action ignored it. This is a bug in wandb-launch-action: please report it with the step\'s debug log.'
+    "and the action ignored it. This is a bug in wandb-launch-action: please report it with the step's debug log."
   )
 }
 

@@ -21,22 +21,22 @@ export const MIN_WANDB_VERSION = '0.17.3'
 export const UNCONFIRMED = 'unconfirmed'
 
 /** After SIGTERM: the bridge's own budget to stop the run and report. */
-export const CANCEL_SECONDS = 3.0
+const CANCEL_SECONDS = 3.0
 /** After SIGTERM: the bridge's watchdog reports what it has and exits. */
-export const WATCHDOG_SECONDS = 4.2
+const WATCHDOG_SECONDS = 4.2
 /** After SIGTERM: the action kills a bridge still running. */
 export const BRIDGE_CANCEL_SECONDS = 4.6
 
 // Two vocabularies of states meet in a result. W&B's run states (the run as W&B recorded it):
 /** A W&B run still under way. */
-export const RUN_LIVE_STATES = ['running', 'pending', 'preempting'] as const
+const RUN_LIVE_STATES = ['running', 'pending', 'preempting'] as const
 /** A W&B run that ended. */
-export const RUN_END_STATES = ['finished', 'failed', 'crashed', 'killed', 'preempted'] as const
+const RUN_END_STATES = ['finished', 'failed', 'crashed', 'killed', 'preempted'] as const
 /** A W&B run that ended without finishing. */
-export const RUN_FAILED_STATES = ['failed', 'crashed', 'killed', 'preempted'] as const
+const RUN_FAILED_STATES = ['failed', 'crashed', 'killed', 'preempted'] as const
 // And the SDK launch runner's states (the job as its runner saw it, direct mode):
 /** A runner's job that ended. */
-export const RUNNER_END_STATES = ['finished', 'failed', 'stopped', 'preempted'] as const
+const RUNNER_END_STATES = ['finished', 'failed', 'stopped', 'preempted'] as const
 /** Either vocabulary: the state of a run that failed the step. */
 export const FAILED_STATES: readonly string[] = [...new Set([...RUN_FAILED_STATES, ...RUNNER_END_STATES])].filter((s) => s !== 'finished')
 
@@ -73,7 +73,7 @@ export const LaunchArguments = z
   })
   .describe("wandb.sdk.launch.launch()'s arguments by the SDK's own names (launch_add()'s in queue mode).")
 
-export const QueueArguments = z
+const QueueArguments = z
   .strictObject({
     name: z.string(),
     priority: z.number().int().optional(),
@@ -83,7 +83,7 @@ export const QueueArguments = z
   })
   .describe("Queue mode: launch_add()'s queue arguments.")
 
-export const ProgressArguments = z
+const ProgressArguments = z
   .strictObject({
     interval_seconds: z.number().describe('Seconds between heartbeats of a running remote run; 0: none.'),
     metrics: z
@@ -92,11 +92,11 @@ export const ProgressArguments = z
   })
   .describe('How a followed run is reported while it runs.')
 
-export const AttachArguments = z
+const AttachArguments = z
   .union([z.strictObject({ run_path: z.string() }), z.strictObject({ queue_item_id: z.string() })])
   .describe('Follow a run launched before: by its path, or by its queue item.')
 
-export const BaselineArguments = z
+const BaselineArguments = z
   .union([z.strictObject({ path: z.string() }), z.strictObject({ filters: Mapping })])
   .describe('The run the gates compare with: by its path, or the newest finished run matching filters.')
 
@@ -107,7 +107,7 @@ export const BridgeRequest = z.strictObject({
   timeout_seconds: z.number().optional(),
   progress: ProgressArguments,
   attach: AttachArguments.optional().describe('Instead of launching: follow this run (launch then holds only entity, project and run_id).'),
-  detached_log: z.string().optional().describe('Asynchronous local runs outlive the action: the job\'s output is appended here.'),
+  detached_log: z.string().optional().describe("Asynchronous local runs outlive the action: the job's output is appended here."),
   wandb_requirement: z
     .string()
     .optional()
@@ -119,7 +119,7 @@ export const BridgeRequest = z.strictObject({
 })
 export type BridgeRequest = z.infer<typeof BridgeRequest>
 export type LaunchArguments = z.infer<typeof LaunchArguments>
-export type QueueArguments = z.infer<typeof QueueArguments>
+type QueueArguments = z.infer<typeof QueueArguments>
 
 // ---- the events ----------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ export const SdkEvent = z
   })
   .describe('The interpreter and the wandb found, before anything else.')
 
-export const SubmittedEvent = z
+const SubmittedEvent = z
   .strictObject({
     event: z.literal('submitted'),
     run_id: z.string(),
@@ -146,7 +146,7 @@ export const SubmittedEvent = z
   })
   .describe('Direct mode and attach: the run was launched (or found).')
 
-export const QueuedEvent = z
+const QueuedEvent = z
   .strictObject({
     event: z.literal('queued'),
     queue_item_id: z.string(),
@@ -191,7 +191,7 @@ export const RunRecordEvent = z
   .strictObject({
     event: z.literal('run_record'),
     state: z.string().nullable().describe('null when the run could not be read (error says why).'),
-    summary: Mapping.describe('The run\'s summary metrics, nested keys as W&B stores them.'),
+    summary: Mapping.describe("The run's summary metrics, nested keys as W&B stores them."),
     step: z.number().nullable().describe('The last history step, null without history.'),
     error: z.string().nullable(),
     missing: z.boolean().optional().describe('W&B has no run of that ID: the job never called wandb.init.')
@@ -207,7 +207,7 @@ export const BaselineEvent = z
   })
   .describe('With gates on a baseline: the run compared with.')
 
-export const TagsEvent = z
+const TagsEvent = z
   .strictObject({
     event: z.literal('tags'),
     tags: z.array(z.string()),
@@ -238,7 +238,7 @@ export const ResultEvent = z
   })
   .describe('How the launch ended: the last event.')
 
-export const ERROR_KINDS = [
+const ERROR_KINDS = [
   'wandb_missing',
   'wandb_too_old',
   'wandb_unsatisfied',
@@ -317,14 +317,14 @@ export const BridgeEvent = z.discriminatedUnion('event', [
 ])
 export type BridgeEvent = z.infer<typeof BridgeEvent>
 export type SdkEvent = z.infer<typeof SdkEvent>
-export type SubmittedEvent = z.infer<typeof SubmittedEvent>
-export type QueuedEvent = z.infer<typeof QueuedEvent>
+type SubmittedEvent = z.infer<typeof SubmittedEvent>
+type QueuedEvent = z.infer<typeof QueuedEvent>
 export type ProgressEvent = z.infer<typeof ProgressEvent>
 export type HeartbeatEvent = z.infer<typeof HeartbeatEvent>
 export type RunLogEvent = z.infer<typeof RunLogEvent>
 export type RunRecordEvent = z.infer<typeof RunRecordEvent>
 export type BaselineEvent = z.infer<typeof BaselineEvent>
-export type TagsEvent = z.infer<typeof TagsEvent>
+type TagsEvent = z.infer<typeof TagsEvent>
 export type ResultEvent = z.infer<typeof ResultEvent>
 export type ErrorEvent = z.infer<typeof ErrorEvent>
 
@@ -341,20 +341,4 @@ export function parseEventLine(line: string): { ok: true; event: BridgeEvent } |
   const issue = parsed.error.issues[0]
   const where = issue?.path.length ? issue.path.join('.') : 'the event'
   return { ok: false, problem: `${where}: ${issue?.message ?? 'invalid'}` }
-}
-
-/** The committed JSON Schema of the request, the events and the constants, as the bridge reads it. */
-export function protocolJsonSchema(): Record<string, unknown> {
-  const schema = (s: z.ZodType) => {
-    const { $schema: _, ...rest } = z.toJSONSchema(s, { io: 'input' }) as Record<string, unknown>
-    return rest
-  }
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    title: 'wandb-launch-action bridge protocol',
-    description: 'Generated from the action\'s protocol module by `npm run protocol`; do not edit.',
-    request: schema(BridgeRequest),
-    events: Object.fromEntries(Object.entries(EVENT_SCHEMAS).map(([kind, s]) => [kind, schema(s)])),
-    constants: CONSTANTS
-  }
 }

@@ -15,9 +15,7 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
       queue: queue
         ? withoutUndefined({ name: queue.name, project_queue: queue.projectQueue, timeout_seconds: queue.timeoutSeconds })
         : undefined,
-      attach: target.kind === 'run'
-        ? { run_path: `${target.entity}/${target.project}/${target.runId}` }
-        : { queue_item_id: target.itemId },
+      attach: target.kind === 'run' ? { run_path: `${target.entity}/${target.project}/${target.runId}` } : { queue_item_id: target.itemId },
       synchronous: true,
       timeout_seconds: inputs.timeoutSeconds,
       progress

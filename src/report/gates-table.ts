@@ -11,9 +11,9 @@ export function gatesMarkdown(inputs: Inputs, rows: GateRow[], warnOnly = inputs
   rows.forEach((row, i) => {
     const gate = inputs.gates[i]
     const expression = gate && gate.threshold.kind === 'baseline' ? ` (${thresholdText(gate)})` : ''
-    const threshold = row.threshold === null ? `${row.op} ${gate ? thresholdText(gate) : '?'}` : `${row.op} ${formatValue(row.threshold)}${expression}`
-    const difference =
-      typeof row.value === 'number' && typeof row.baseline === 'number' ? signed(row.value - row.baseline) : ''
+    const threshold =
+      row.threshold === null ? `${row.op} ${gate ? thresholdText(gate) : '?'}` : `${row.op} ${formatValue(row.threshold)}${expression}`
+    const difference = typeof row.value === 'number' && typeof row.baseline === 'number' ? signed(row.value - row.baseline) : ''
     const verdict = row.passed ? '✅ pass' : warnOnly ? '⚠️ fail (warning)' : '❌ fail'
     lines.push(
       `| ${cell(inlineCode(row.metric))} | ${cell(row.value === null ? '—' : formatValue(row.value))} | ${cell(row.baseline === null ? '—' : formatValue(row.baseline))} | ${difference} | ${threshold} | ${verdict}${row.note ? ` ${cell(row.note)}` : ''} |`

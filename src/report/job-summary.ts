@@ -16,16 +16,23 @@ function icon(v: Verdict, state: string | null | undefined): string {
 export async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict, gatesTable: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const s = outcome.submitted
-  const state = outcome.result?.cancelled ? `${outcome.result.state ?? NOT_LAUNCHED} (cancelled)`
-    : outcome.result?.timed_out ? `${outcome.result.state} (timed out)`
-    : stateOutput(outcome)
+  const state = outcome.result?.cancelled
+    ? `${outcome.result.state ?? NOT_LAUNCHED} (cancelled)`
+    : outcome.result?.timed_out
+      ? `${outcome.result.state} (timed out)`
+      : stateOutput(outcome)
   const rows: [string, string][] = [
     ['Run', s ? `<a href="${escapeHtml(s.runUrl)}">${escapeHtml(s.runId)}</a>` : 'none: no run was started'],
     ['State', `${icon(v, outcome.result?.state)} ${escapeHtml(state)}`],
     ...(recordedState(outcome) ? ([['Recorded by W&B', escapeHtml(recordedState(outcome)!)]] as [string, string][]) : []),
     ['Entity / project', escapeHtml(s ? `${s.entity}/${s.project}` : `${inputs.entity ?? '(default)'}/${inputs.project ?? '(default)'}`)],
     ...(inputs.attach
-      ? ([['Attached to', `<code>${escapeHtml(inputs.attach.kind === 'run' ? `${inputs.attach.entity}/${inputs.attach.project}/${inputs.attach.runId}` : `queue item ${inputs.attach.itemId}`)}</code>`]] as [string, string][])
+      ? ([
+          [
+            'Attached to',
+            `<code>${escapeHtml(inputs.attach.kind === 'run' ? `${inputs.attach.entity}/${inputs.attach.project}/${inputs.attach.runId}` : `queue item ${inputs.attach.itemId}`)}</code>`
+          ]
+        ] as [string, string][])
       : ([[inputs.job ? 'Job' : 'Image', `<code>${escapeHtml(inputs.job ?? inputs.dockerImage ?? '')}</code>`]] as [string, string][])),
     ...(inputs.queue
       ? ([

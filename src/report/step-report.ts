@@ -16,7 +16,8 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<R
   const run = verdict(outcome, inputs)
   if (!run.ok) run.failure = describeFailure(outcome, inputs)
   const summary = outcome.record && outcome.record.state !== null ? outcome.record.summary : undefined
-  const baseline = outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
+  const baseline =
+    outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
   const gates = inputs.gates.length ? judgeGates(inputs, summary, baseline, whyNoSummary(outcome)) : undefined
   const v = withGates(run, gates, inputs)
   const gatesTable = gates ? gatesMarkdown(inputs, gates.rows) : ''
@@ -82,6 +83,7 @@ async function summarise(write: () => Promise<void>): Promise<void> {
 function noteRecord(outcome: Outcome): void {
   const record = outcome.record
   if (!record?.error) return
-  if (record.missing) core.info(record.error) // a job that never called wandb.init: nothing to read
+  if (record.missing)
+    core.info(record.error) // a job that never called wandb.init: nothing to read
   else core.warning(`The run's record in W&B: ${record.error}`)
 }

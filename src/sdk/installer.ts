@@ -21,8 +21,11 @@ export type Installer =
    *  otherwise the venv gets its own pip from ensurepip, which is slower. */
   | { tool: 'pip'; withBasePip: boolean; why?: string }
 
-export class InstallError extends Error {
-  constructor(message: string, readonly tail: string[]) {
+class InstallError extends Error {
+  constructor(
+    message: string,
+    readonly tail: string[]
+  ) {
     super(message)
     this.name = 'InstallError'
   }
@@ -43,7 +46,10 @@ export function pipConfigFiles(env: Env = process.env): string[] {
         ]
       : [
           '/etc/pip.conf',
-          ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':').filter(Boolean).map((d) => path.join(d, 'pip', 'pip.conf')),
+          ...(env.XDG_CONFIG_DIRS || '/etc/xdg')
+            .split(':')
+            .filter(Boolean)
+            .map((d) => path.join(d, 'pip', 'pip.conf')),
           path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'pip', 'pip.conf'),
           path.join(home, '.pip', 'pip.conf'),
           ...(process.platform === 'darwin' ? [path.join(home, 'Library', 'Application Support', 'pip', 'pip.conf')] : [])
@@ -63,7 +69,8 @@ export async function chooseInstaller(basePython: string, env: Env = process.env
     env: installerEnv(env)
   }).catch(() => ({ exitCode: 1, stdout: '', stderr: '' }))
   const version = /^pip (\d+)\.(\d+)/.exec(probe.stdout)
-  const withBasePip = probe.exitCode === 0 && !!version && (Number(version[1]) > 22 || (Number(version[1]) === 22 && Number(version[2]) >= 3))
+  const withBasePip =
+    probe.exitCode === 0 && !!version && (Number(version[1]) > 22 || (Number(version[1]) === 22 && Number(version[2]) >= 3))
   return { tool: 'pip', withBasePip, why }
 }
 
@@ -126,7 +133,10 @@ async function run(command: string, args: string[], env: Record<string, string>,
   }
   if (result.cancelled) throw new InstallError(`${what} was stopped: the step was cancelled. Nothing was launched.`, [])
   if (result.exitCode === 0) return
-  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean)
+  const lines = `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
   const tail = lines.slice(-TAIL_LINES)
   const missing = noSuchVersion(lines)
   const tried = specs ? ` (packages: ${specs.join(' ')})` : ''

@@ -7,7 +7,6 @@ import { MIN_WANDB_VERSION } from '../launch/protocol.js'
 /** The one place the action's tested SDK version is pinned: installed when wandb_version is empty. */
 export const TESTED_WANDB_VERSION = '0.30.0'
 
-
 /**
  * Packages a resource's runner imports that plain `pip install wandb` does not bring, read from
  * the wandb 0.30.0 source (wandb/sdk/launch/...). loader.runner_from_config() imports a runner
@@ -129,23 +128,23 @@ export interface SdkPlan {
 
 export function sdkPlan(version: WandbVersion, resource: Resource, extraPackages: readonly string[]): SdkPlan {
   const wandb =
-    version.kind === 'default' ? `wandb==${TESTED_WANDB_VERSION}`
-    : version.kind === 'latest' ? 'wandb'
-    : `wandb${version.specifier}`
+    version.kind === 'default' ? `wandb==${TESTED_WANDB_VERSION}` : version.kind === 'latest' ? 'wandb' : `wandb${version.specifier}`
   return {
     requirement: version.kind === 'specifier' ? version.specifier : `>=${MIN_WANDB_VERSION}`,
     modules: RESOURCE_PACKAGES[resource].map((p) => p.module),
     acceptInstalled: version.kind !== 'latest' && extraPackages.length === 0,
     specs: [wandb, ...RESOURCE_PACKAGES[resource].map((p) => p.spec), ...extraPackages],
     label:
-      version.kind === 'default' ? `>=${MIN_WANDB_VERSION} (else ${TESTED_WANDB_VERSION})`
-      : version.kind === 'latest' ? 'latest'
-      : version.specifier
+      version.kind === 'default'
+        ? `>=${MIN_WANDB_VERSION} (else ${TESTED_WANDB_VERSION})`
+        : version.kind === 'latest'
+          ? 'latest'
+          : version.specifier
   }
 }
 
 /** Compares release numbers only (0.17 == 0.17.0, 0.17rc1 == 0.17); enough for the input checks above. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const release = (text: string) => (/^\d+(\.\d+)*/.exec(text)?.[0] ?? '0').split('.').map(Number)
   const ra = release(a)
   const rb = release(b)

@@ -15,9 +15,9 @@ import { sdkPlan, type SdkPlan } from './plan.js'
 import { inert } from '../text/inert.js'
 import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFor, type Venv } from './venv.js'
 
-export const SETUP_GROUP = 'Set up W&B SDK'
+const SETUP_GROUP = 'Set up W&B SDK'
 
-export type SdkSource = 'found' | 'tool cache' | 'cache restore' | 'fresh install'
+type SdkSource = 'found' | 'tool cache' | 'cache restore' | 'fresh install'
 /** How the setup's closing line says where the SDK came from. */
 const SOURCE_WORDS: Record<SdkSource, string> = {
   found: 'found',
@@ -29,7 +29,7 @@ const SOURCE_WORDS: Record<SdkSource, string> = {
 type Env = Record<string, string | undefined>
 
 /** The bridge's error when the SDK will not do and nothing was launched: another interpreter may be tried. */
-export function sdkUnusable(outcome: Outcome): ErrorEvent | undefined {
+function sdkUnusable(outcome: Outcome): ErrorEvent | undefined {
   const error = outcome.error
   if (!error || outcome.submitted || outcome.result) return undefined
   return (SDK_UNUSABLE as readonly string[]).includes(error.kind) ? error : undefined
@@ -77,7 +77,7 @@ export class SdkSetup {
   async first(): Promise<SdkChoice> {
     const { plan, found } = this
     if (!plan.acceptInstalled) {
-      const reason = this.inputs.extraPackages.length ? 'extra_packages go into the action\'s own virtualenv' : 'wandb_version is latest'
+      const reason = this.inputs.extraPackages.length ? "extra_packages go into the action's own virtualenv" : 'wandb_version is latest'
       return this.venvChoice(await pythonVersion(found), reason, false)
     }
     // The bridge checks the interpreter's wandb as it starts, before launching anything: no
@@ -124,7 +124,7 @@ export class SdkSetup {
 }
 
 /** The group "Set up W&B SDK" for a virtualenv: reuse, restore or install, then one closing line. */
-export async function provideVenv(
+async function provideVenv(
   plan: SdkPlan,
   base: { python: string; version: string },
   reason: string,
@@ -184,10 +184,14 @@ async function readyVenv(venv: Venv, plan: SdkPlan, basePython: string, env: Env
 
 /** The interpreter's real path and version, for a venv that is built without asking the bridge. */
 async function pythonVersion(python: string): Promise<{ python: string; version: string }> {
-  const probe = await getExecOutput(python, ['-c', 'import sys; print(getattr(sys, "_base_executable", None) or sys.executable); print(sys.version.split()[0])'], {
-    silent: true,
-    ignoreReturnCode: true
-  })
+  const probe = await getExecOutput(
+    python,
+    ['-c', 'import sys; print(getattr(sys, "_base_executable", None) or sys.executable); print(sys.version.split()[0])'],
+    {
+      silent: true,
+      ignoreReturnCode: true
+    }
+  )
   const [executable, version] = probe.stdout.trim().split('\n')
   if (probe.exitCode !== 0 || !version) {
     throw new Error(`${python} did not run (exit code ${probe.exitCode}): ${probe.stderr.trim().split('\n').slice(-3).join(' ')}`)

@@ -12,7 +12,7 @@ let noticed = false
 const loadCache = () => import('@actions/cache')
 
 /** The same test as cache.isFeatureAvailable(), made before the module is loaded. */
-export async function cacheAvailable(env: Record<string, string | undefined> = process.env): Promise<boolean> {
+async function cacheAvailable(env: Record<string, string | undefined> = process.env): Promise<boolean> {
   let available = false
   if (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL) {
     try {

@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 
 /** Written after a successful install only: a venv without it is half-built and never used. */
-export const MARKER = '.wandb-launch-action.json'
+const MARKER = '.wandb-launch-action.json'
 
 export interface VenvSpec {
   /** The interpreter the venv is built from (sys.executable, as the bridge reported it). */
@@ -29,7 +29,7 @@ export interface Venv {
 type Env = Record<string, string | undefined>
 
 /** Self-hosted runners keep RUNNER_TOOL_CACHE between jobs; RUNNER_TEMP is emptied after each. */
-export function venvRoot(env: Env = process.env): string {
+function venvRoot(env: Env = process.env): string {
   return path.join(env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || tmpdir(), 'wandb-launch-action')
 }
 
@@ -44,7 +44,7 @@ export function venvFor(spec: VenvSpec, env: Env = process.env): Venv {
   return { key, dir, python: venvPython(dir) }
 }
 
-export function venvPython(dir: string): string {
+function venvPython(dir: string): string {
   return process.platform === 'win32' ? path.join(dir, 'Scripts', 'python.exe') : path.join(dir, 'bin', 'python')
 }
 
@@ -93,7 +93,7 @@ export async function lockVenv(venv: Venv, onWait: (note: string) => void = () =
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
-    let age = 0
+    let age: number
     try {
       age = Date.now() - statSync(lock).mtimeMs
     } catch {

@@ -18,7 +18,7 @@ function list(values: string[]): string {
 }
 
 /** The cause-and-fix line for a classified error, or undefined for one the action cannot explain. */
-export function causeAndFix(error: ErrorEvent, inputs: Inputs): string | undefined {
+function causeAndFix(error: ErrorEvent, inputs: Inputs): string | undefined {
   const d: ErrorDetail = error.detail ?? {}
   const server = d.base_url || inputs.baseUrl
   switch (error.kind) {
@@ -35,7 +35,7 @@ export function causeAndFix(error: ErrorEvent, inputs: Inputs): string | undefin
         ? `the job exists, but not with alias "${d.alias}"; its aliases: ${list(d.aliases)}`
         : d.close?.length
           ? `jobs there with a close name: ${list(d.close)}`
-          : 'no job of that name there, or the API key\'s user cannot see the project'
+          : "no job of that name there, or the API key's user cannot see the project"
       return `Job ${job} was not found${where}: ${seen}. Check the job input (entity/project/name:alias). Nothing was ${inputs.queue ? 'queued' : 'launched'}.`
     }
     case 'docker_unavailable':
@@ -61,7 +61,7 @@ export function explainError(error: ErrorEvent, inputs: Inputs): string {
 }
 
 /** A long SDK message (a docker build's output, say) keeps its first lines; launch.ts logs it whole. */
-export function shortened(message: string): string {
+function shortened(message: string): string {
   const lines = message.trim().split('\n')
   if (lines.length <= SDK_MESSAGE_LINES) return message.trim()
   return `${lines.slice(0, SDK_MESSAGE_LINES).join('\n')}\n(${lines.length - SDK_MESSAGE_LINES} more lines in the step's log)`

@@ -7,9 +7,9 @@ import type { Outcome } from '../launch/outcome.js'
 import { isLocal } from '../inputs/resources.js'
 import type { Inputs } from '../inputs/inputs.js'
 
-export const ANNOTATION_LINES = 20
-export const ANNOTATION_LINE_CHARS = 200
-export const SUMMARY_LINES = 100
+const ANNOTATION_LINES = 20
+const ANNOTATION_LINE_CHARS = 200
+const SUMMARY_LINES = 100
 
 export interface Failure {
   /** Facts in a line each: the exit code, a failed item's stage and files. */

@@ -1,7 +1,7 @@
 // The gates' verdict on an ended run: evaluated over the summary the bridge read back (and the
 // baseline run's), turned into the step's verdict (gate_mode), its outputs, and the Markdown
 // table that the job summary, the pull-request comment and the check run show.
-import { evaluateGates, gatedMetrics, thresholdText, type BaselineRun, type GateRow, type Summary } from './gates.js'
+import { evaluateGates, gatedMetrics, type BaselineRun, type GateRow, type Summary } from './gates.js'
 import type { Inputs } from '../inputs/inputs.js'
 
 export interface GateVerdict {
@@ -16,12 +16,7 @@ export interface GateVerdict {
  * The gates over the run's summary; `why` says why there is none to check (the run ended without a
  * summary being read back): then every gate fails, whatever gate_missing says.
  */
-export function judgeGates(
-  inputs: Inputs,
-  summary: Summary | undefined,
-  baseline: BaselineRun | undefined,
-  why?: string
-): GateVerdict {
+export function judgeGates(inputs: Inputs, summary: Summary | undefined, baseline: BaselineRun | undefined, why?: string): GateVerdict {
   const rows = summary
     ? evaluateGates(inputs.gates, summary, baseline, inputs.gateMissing)
     : inputs.gates.map((g) => ({

@@ -2,13 +2,11 @@
 // (`eval/acc >= 0.9`, `val.loss <= baseline * 1.02`). Parsed before anything is launched,
 // evaluated once the run's summary (and a baseline run's) has been read back.
 
-export const GATE_OPS = ['>=', '<=', '==', '!=', '>', '<'] as const
-export type GateOp = (typeof GATE_OPS)[number]
+const GATE_OPS = ['>=', '<=', '==', '!=', '>', '<'] as const
+type GateOp = (typeof GATE_OPS)[number]
 
 /** The threshold: a number, or `baseline` with at most one arithmetic step (`baseline - 0.01`). */
-export type Threshold =
-  | { kind: 'number'; value: number }
-  | { kind: 'baseline'; op?: '+' | '-' | '*' | '/'; operand?: number }
+type Threshold = { kind: 'number'; value: number } | { kind: 'baseline'; op?: '+' | '-' | '*' | '/'; operand?: number }
 
 export interface Gate {
   metric: string
@@ -63,7 +61,14 @@ const FORMAT = 'write <metric> <op> <value>, for example eval/acc >= 0.9 or "val
 function parseGate(text: string): Gate {
   const match = LINE.exec(text)
   if (!match) throw new Error(`is not a condition: ${FORMAT}`)
-  const [, token, doubleQuoted, singleQuoted, op, rest] = match as unknown as [string, string, string | undefined, string | undefined, string, string]
+  const [, token, doubleQuoted, singleQuoted, op, rest] = match as unknown as [
+    string,
+    string,
+    string | undefined,
+    string | undefined,
+    string,
+    string
+  ]
   const metric = doubleQuoted ?? singleQuoted ?? token
   if (metric.trim() === '') throw new Error('names no metric')
   if (!(GATE_OPS as readonly string[]).includes(op)) {
@@ -174,7 +179,7 @@ function applyBaseline(t: Extract<Threshold, { kind: 'baseline' }>, base: number
   }
 }
 
-export function compare(value: number, op: GateOp, threshold: number): boolean {
+function compare(value: number, op: GateOp, threshold: number): boolean {
   switch (op) {
     case '>=':
       return value >= threshold

@@ -12,7 +12,7 @@ import { HOW_TO_GET_WANDB } from '../sdk/python.js'
 /** The state output of a run that never started (input errors, SDK errors, cancelled before launch). */
 export const NOT_LAUNCHED = 'not_launched'
 /** The state output when a run was submitted but the bridge ended without saying how it went. */
-export const UNKNOWN_STATE = 'unknown'
+const UNKNOWN_STATE = 'unknown'
 
 // stopped: a cancelled local run (launch()'s own word); crashed, killed: W&B run states that
 // queue mode sees (killed is a stopped run).
@@ -103,9 +103,7 @@ function queueVerdict(
 ): Verdict {
   const q = outcome.queued!
   const item = `queue item ${q.itemId} on ${q.queue}`
-  const removed = result.item_removed
-    ? 'it was removed from the queue'
-    : `removing it failed, remove it by hand`
+  const removed = result.item_removed ? 'it was removed from the queue' : `removing it failed, remove it by hand`
   if (result.queue_timed_out) {
     return {
       ok: false,

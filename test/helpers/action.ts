@@ -14,11 +14,11 @@ import { checkActionMetadata } from '../../scripts/action-metadata.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION_YML = path.join(ROOT, 'action.yml')
-export const NODE24 = path.join(ROOT, 'node_modules', '.bin', 'node')
+const NODE24 = path.join(ROOT, 'node_modules', '.bin', 'node')
 export const FAKE_SDK = path.join(ROOT, 'test', 'fake-sdk')
 export const TEST_KEY = 'fake0123456789abcdef0123456789abcdef0key'
 
-export interface ActionInput {
+interface ActionInput {
   description: string
   required?: boolean
   default?: string

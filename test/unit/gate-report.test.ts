@@ -64,7 +64,7 @@ describe('gatesMarkdown', () => {
   it('warn mode marks failures as warnings; a missing baseline shows the expression', () => {
     const inputs = minimalInputs({ gates: parseGates('eval/acc >= baseline'), gateMode: 'warn' })
     const table = gatesMarkdown(inputs, judgeGates(inputs, summary, undefined).rows)
-    assert.match(table, /\| `eval\/acc` \| 0\.93 \| — \|  \| >= baseline \| ⚠️ fail \(warning\) no baseline \|/)
+    assert.match(table, /\| `eval\/acc` \| 0\.93 \| — \| {2}\| >= baseline \| ⚠️ fail \(warning\) no baseline \|/)
   })
   it('no gates, no table', () => assert.equal(gatesMarkdown(minimalInputs(), []), ''))
   it('formatValue rounds float noise away', () => {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test'
 import { ROOT } from '../helpers/action.js'
 
 /** Runs `code` with JobOutput imported and `out` collecting what it writes; returns its JSON print. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON a Python snippet printed
 function py(code: string): any {
   const prelude = [
     'import json, random',

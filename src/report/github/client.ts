@@ -80,7 +80,7 @@ export function retryWait(error: unknown, attempt: number, policy: RetryPolicy, 
 export function describeFailure(error: unknown): string {
   const e = (error ?? {}) as HttpError
   const message = (e.message ?? String(error)).split('\n')[0]
-  return e.status ? `${e.status} ${message}` : message ?? 'failed'
+  return e.status ? `${e.status} ${message}` : (message ?? 'failed')
 }
 
 /** A 403 that is a missing permission (a fork's read-only token, permissions not granted), not a rate limit. */

@@ -30,7 +30,10 @@ export class GitHubReport {
   /** Ends what GitHub has not answered once the report's deadline has passed. */
   private readonly stop = new AbortController()
 
-  private constructor(private readonly inputs: Inputs, policy?: RetryPolicy) {
+  private constructor(
+    private readonly inputs: Inputs,
+    policy?: RetryPolicy
+  ) {
     const env = process.env
     this.links = {
       label: `${env.GITHUB_WORKFLOW ?? 'workflow'} / ${env.GITHUB_JOB ?? 'job'}${inputs.commentKeyGiven ? ` / ${inputs.commentKey}` : ''}`,
@@ -82,7 +85,9 @@ export class GitHubReport {
     clearTimeout(timer)
     if (done === 'late') {
       this.stop.abort() // the step ends now, not when GitHub answers
-      core.warning(`GitHub did not take the report within ${formatDuration(FINISH_DEADLINE_MS / 1000)}: the pull-request comment or check run may be out of date`)
+      core.warning(
+        `GitHub did not take the report within ${formatDuration(FINISH_DEADLINE_MS / 1000)}: the pull-request comment or check run may be out of date`
+      )
     }
   }
 
