@@ -8,7 +8,7 @@ rmSync('dist', { recursive: true, force: true })
 execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet'], {
   stdio: 'inherit'
 })
-// A lazily imported module (@actions/cache in src/sdk-cache.ts, @actions/github in src/report.ts)
+// A lazily imported module (@actions/cache, @actions/github)
 // becomes a chunk of its own, and
 // ncc then writes licenses.txt for the last chunk only. The licenses come from a second build of
 // the same code with that module imported up front: one chunk, every bundled package.

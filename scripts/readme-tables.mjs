@@ -1,5 +1,5 @@
 // The README's Inputs and Outputs tables, generated from action.yml so that the two never drift:
-// `npm run docs` rewrites them between their markers; test/unit/action-descriptions.test.ts fails
+// `npm run docs` rewrites them between their markers; the descriptions test fails
 // when the README is not what this would write.
 import { readFileSync, writeFileSync } from 'node:fs'
 import YAML from 'yaml'

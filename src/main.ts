@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
     // SDK: the interpreter's own wandb when it may meet wandb_version (the bridge itself checks,
-    // as it starts), else the action's virtualenv (src/sdk-setup.ts).
+    // as it starts), else the action's virtualenv.
     const sdk = new SdkSetup(inputs, python, request, () => cancel.requested)
     const first = await sdk.first()
     // Launch and wait; once more with the virtualenv when the bridge said the SDK would not do.

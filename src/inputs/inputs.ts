@@ -55,14 +55,14 @@ export const INPUT_NAMES = [
   'template_variables',
   'project_queue',
   'queue_timeout',
-  // following a run (src/launch.ts, src/run_progress.py, src/attach.py)
+  // following a run
   'progress_interval',
   'watch_metrics',
   'attach',
-  // SDK setup (src/sdk-setup.ts)
+  // SDK setup
   'wandb_version',
   'extra_packages',
-  // Gates on the run's metrics (src/gates.ts) and the pull-request report (src/pr-report.ts)
+  // Gates on the run's metrics and the pull-request report
   'gates',
   'gate_missing',
   'gate_mode',
@@ -108,7 +108,7 @@ export interface Inputs {
   watchMetrics: string[]
   /** Follow this run (launched before) instead of launching one. */
   attach?: AttachTarget
-  /** SDK setup (src/sdk-setup.ts): which wandb, and what else to install with it. */
+  /** SDK setup: which wandb, and what else to install with it. */
   wandbVersion: WandbVersion
   extraPackages: string[]
   /** Conditions on the run's summary metrics, checked once it has ended. */

@@ -1,5 +1,5 @@
 // The Launch resources the action runs a job on (the resource input). The inputs schema accepts
-// these names and src/sdk-packages.ts says what each needs installed beside wandb.
+// these names and the SDK plan says what each needs installed beside wandb.
 
 export const RESOURCES = ['local-container', 'local-process', 'kubernetes', 'sagemaker', 'gcp-vertex'] as const
 export type Resource = (typeof RESOURCES)[number]

@@ -50,7 +50,7 @@ export function attachedRun(text: string): AttachTarget | undefined {
   return { kind: 'run', entity: parts[0] as string, project: parts[1] as string, runId: parts[2] as string }
 }
 
-/** A local run reads a large run config from a file (src/run_config_file.py), bounded as a mapping file is. */
+/** A local run reads a large run config from a file the bridge writes, bounded as a mapping file is. */
 export const LOCAL_RUN_CONFIG_BYTES = MAX_MAPPING_FILE_BYTES
 
 export function localRunConfigBytes(resource: string, queue: string | undefined, config: Mapping | undefined): number {

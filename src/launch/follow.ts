@@ -19,7 +19,7 @@ export interface CancelHandle {
   bridge?: Bridge
 }
 
-/** Lines of output kept: the failure report shows up to this many (src/failure.ts). */
+/** Lines of output kept: the failure report shows up to this many. */
 const TAIL_LINES = 100
 
 /**
@@ -153,7 +153,7 @@ export async function launchAndFollow(
           case 'error':
             outcome.error = event
             if (event.traceback) debugLines.push(event.traceback)
-            // the annotation keeps the first lines of a long message (src/failure-messages.ts)
+            // the annotation keeps the first lines of a long message
             if (event.message.split('\n').length > SDK_MESSAGE_LINES) logLine(`The whole error message:\n${event.message}`)
             break
         }

@@ -24,7 +24,7 @@ export interface Verdict {
   ok: boolean
   /** One line for the log and the summary. */
   message: string
-  /** Why it failed, when more is known than the message says (src/failure.ts). */
+  /** Why it failed, when more is known than the message says . */
   failure?: Failure
 }
 
@@ -45,7 +45,7 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
       message: `wandb ${sdk?.wandb_version} at ${python} is older than 0.17.3, the oldest this action supports: run \`pip install -U "wandb>=0.17.3"\` before this step.`
     }
   }
-  // SDK setup (src/sdk-setup.ts): the interpreter it provided still did not have a suitable SDK.
+  // The SDK setup: the interpreter it provided still did not have a suitable SDK.
   if (error?.kind === 'wandb_unsatisfied' || error?.kind === 'packages_missing') {
     return { ok: false, message: `${error.message} at ${python}: nothing was launched.` }
   }

@@ -1,5 +1,5 @@
 // One test holds the descriptions of the action against each other and against the code:
-// action.yml's inputs and outputs, the zod schema in src/inputs.ts, the README's tables (generated
+// action.yml's inputs and outputs, the input names and zod schema in src/inputs/, the README's tables (generated
 // from action.yml) and the outputs the code can set. A difference fails naming what differs.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -23,12 +23,12 @@ function differences(a: readonly string[], aName: string, b: readonly string[], 
   ]
 }
 
-describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
-  it('input names: action.yml = src/inputs.ts', () => {
-    assert.deepEqual(differences(declaredInputs, 'action.yml', INPUT_NAMES, 'src/inputs.ts INPUT_NAMES'), [])
+describe('action.yml, the inputs module, the README and the outputs agree', () => {
+  it('input names: action.yml = INPUT_NAMES', () => {
+    assert.deepEqual(differences(declaredInputs, 'action.yml', INPUT_NAMES, 'INPUT_NAMES'), [])
   })
   it('output names: action.yml = the outputs the code can set', () => {
-    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'src/outputs.ts OUTPUT_NAMES'), [])
+    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'OUTPUT_NAMES'), [])
   })
   it('every input says required: false (the schema checks what is needed, e.g. job or docker_image)', () => {
     const notFalse = Object.entries(manifest.inputs).filter(([, i]) => i.required !== false).map(([n]) => n)

@@ -1,4 +1,4 @@
-// The real wandb SDK (provisioned into .cache/ by scripts/test.mjs, see scripts/sdk-tiers.mjs)
+// The real wandb SDK (provided into .cache/ by scripts/real-sdk.mjs)
 // and the local W&B backend in test/backend, for the contract tests.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'

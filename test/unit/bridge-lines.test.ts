@@ -1,4 +1,4 @@
-// The bridge's output read a chunk at a time (src/bridge.ts, readLines): the same lines as
+// The bridge's output read a chunk at a time (readLines): the same lines as
 // readline would give, wherever the chunks are cut.
 import assert from 'node:assert/strict'
 import { PassThrough } from 'node:stream'
