@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { lockVenv, type Venv } from '../../src/sdk/venv.js'
+import { lockVenv, type Venv } from '../../../src/sdk/venv.js'
 
 function scratchVenv(): Venv {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'venv-lock-')), 'wandb-sdk-x')

@@ -9,9 +9,9 @@ import {
   InputError,
   type Inputs,
   type RawInputs
-} from '../../src/inputs/inputs.js'
-import { parseInputs } from '../../src/inputs/schema.js'
-import { RESOURCES } from '../../src/inputs/resources.js'
+} from '../../../src/inputs/inputs.js'
+import { parseInputs } from '../../../src/inputs/schema.js'
+import { RESOURCES } from '../../../src/inputs/resources.js'
 
 type Env = Record<string, string | undefined>
 

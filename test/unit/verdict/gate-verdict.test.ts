@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeGate, formatValue, judgeGates } from '../../src/verdict/gate-verdict.js'
-import { gatesMarkdown } from '../../src/report/gates-table.js'
-import { parseGates } from '../../src/verdict/gates.js'
-import { conclusion, withGates } from '../../src/verdict/verdict.js'
-import type { Outcome } from '../../src/launch/outcome.js'
-import { minimalInputs } from '../helpers/inputs.js'
+import { describeGate, formatValue, judgeGates } from '../../../src/verdict/gate-verdict.js'
+import { gatesMarkdown } from '../../../src/report/gates-table.js'
+import { parseGates } from '../../../src/verdict/gates.js'
+import { conclusion, withGates } from '../../../src/verdict/verdict.js'
+import type { Outcome } from '../../../src/launch/outcome.js'
+import { minimalInputs } from '../../helpers/inputs.js'
 
 const summary = { 'eval/acc': 0.93, loss: 0.2 }
 const finished = { ok: true, message: 'W&B run ab12cd34 finished (https://wandb.ai/e/p/runs/ab12cd34).' }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { PassThrough } from 'node:stream'
 import { describe, it } from 'node:test'
-import { readLines } from '../../src/launch/bridge-process.js'
+import { readLines } from '../../../src/launch/bridge-process.js'
 
 /** The lines readLines delivers for `chunks`, and how many deliveries there were. */
 async function linesOf(chunks: Array<string | Buffer>): Promise<{ lines: string[]; calls: number }> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { appUrl, runUrl } from '../../src/text/run-url.js'
+import { appUrl, runUrl } from '../../../src/text/run-url.js'
 
 describe('appUrl mirrors wandb.util.api_to_app_url', () => {
   const cases: [string, string][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_POLICY, isPermissionError, retryWait } from '../../src/report/github/client.js'
+import { DEFAULT_POLICY, isPermissionError, retryWait } from '../../../../src/report/github/client.js'
 
 const error = (status: number | undefined, message = '', headers: Record<string, string> = {}) => ({ status, message, response: { headers } })
 const policy = DEFAULT_POLICY

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { MAX_MAPPING_FILE_BYTES } from '../../src/inputs/mapping-file.js'
-import { parseMapping } from '../../src/inputs/values.js'
+import { MAX_MAPPING_FILE_BYTES } from '../../../src/inputs/mapping-file.js'
+import { parseMapping } from '../../../src/inputs/values.js'
 
 function throwsMessage(fn: () => unknown, message: RegExp): void {
   assert.throws(fn, (error: unknown) => {

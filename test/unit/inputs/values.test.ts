@@ -10,7 +10,7 @@ import {
   parseEntryPoint,
   parseMapping,
   splitWords
-} from '../../src/inputs/values.js'
+} from '../../../src/inputs/values.js'
 
 /** Asserts that fn throws an Error whose message (not its "Error: " string form) matches. */
 function throwsMessage(fn: () => unknown, message: RegExp): void {

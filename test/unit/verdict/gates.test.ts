@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateGates, gatedMetrics, metricValue, needsBaseline, parseGates, thresholdText } from '../../src/verdict/gates.js'
+import { evaluateGates, gatedMetrics, metricValue, needsBaseline, parseGates, thresholdText } from '../../../src/verdict/gates.js'
 
 describe('parseGates', () => {
   it('reads one condition per line, every operator, skipping blank and # lines', () => {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { installerEnv, noSuchVersion, pipConfigFiles } from '../../src/sdk/installer.js'
+import { installerEnv, noSuchVersion, pipConfigFiles } from '../../../src/sdk/installer.js'
 
 describe('installer environment', () => {
   const env = {

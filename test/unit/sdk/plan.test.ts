@@ -2,16 +2,16 @@
 // per-resource table and the spec list; and that bad values are input errors like any other.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { InputError, INPUT_NAMES, type RawInputs } from '../../src/inputs/inputs.js'
-import { parseInputs } from '../../src/inputs/schema.js'
-import { RESOURCES } from '../../src/inputs/resources.js'
+import { InputError, INPUT_NAMES, type RawInputs } from '../../../src/inputs/inputs.js'
+import { parseInputs } from '../../../src/inputs/schema.js'
+import { RESOURCES } from '../../../src/inputs/resources.js'
 import {
   parseExtraPackages,
   parseWandbVersion,
   RESOURCE_PACKAGES,
   sdkPlan,
   TESTED_WANDB_VERSION
-} from '../../src/sdk/plan.js'
+} from '../../../src/sdk/plan.js'
 
 describe('wandb_version', () => {
   it('empty is the default, latest is latest', () => {
