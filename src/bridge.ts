@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url'
 import type { ErrorDetail } from './failure-messages.js'
 import type { BridgeRequest } from './request.js'
 
-/** dist/launch_bridge.py beside the bundle (src/launch_bridge.py when run from source). */
-export const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'launch_bridge.py')
+/** dist/bridge/launch_bridge.py beside the bundle (the bridge/ folder is copied whole into dist/). */
+export const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'launch_bridge.py')
 
 export interface SdkEvent {
   event: 'sdk'

@@ -11,13 +11,13 @@ import { ROOT } from '../helpers/action.js'
 function py(code: string): any {
   const prelude = [
     'import json, random',
-    'from job_output import JobOutput',
+    'from wandb_launch_bridge.local.job_output import JobOutput',
     'written = []',
     'def text(): return b"".join(written)'
   ].join('\n')
   const r = spawnSync('python3', ['-c', `${prelude}\n${code}`], {
     encoding: 'utf8',
-    env: { ...process.env, PYTHONPATH: path.join(ROOT, 'src') }
+    env: { ...process.env, PYTHONPATH: path.join(ROOT, 'bridge') }
   })
   assert.equal(r.status, 0, r.stderr)
   return JSON.parse(r.stdout)

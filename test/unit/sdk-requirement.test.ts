@@ -8,8 +8,8 @@ import { ROOT } from '../helpers/action.js'
 function satisfies(cases: [string, string][]): boolean[] {
   const script = `
 import json, sys
-sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'src'))})
-from sdk_requirement import satisfies
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'bridge'))})
+from wandb_launch_bridge.preflight.sdk_version import satisfies
 print(json.dumps([satisfies(v, s) for v, s in json.loads(sys.argv[1])]))`
   return JSON.parse(execFileSync('python3', ['-c', script, JSON.stringify(cases)], { encoding: 'utf8' }))
 }

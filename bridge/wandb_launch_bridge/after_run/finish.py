@@ -4,9 +4,9 @@ run's new tags cannot make it its own baseline. Skipped after a cancel, which mu
 
 from __future__ import annotations
 
-from baseline import emit_baseline
-from bridge_events import cancel
-from run_tags import emit_tags
+from .baseline import emit_baseline
+from ..protocol import cancel
+from .tags import emit_tags
 
 
 def after_run(request, entity, project, run_id, api=None):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 
-from bridge_events import begin_cancel, cancel
-from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, call_with_deadline
-from wandb_api import describe_error, is_transient
+from ..protocol import begin_cancel, cancel
+from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, call_with_deadline
+from ..sdk.api import describe_error, is_transient
 
 RUN_END_STATES = ("finished", "failed", "crashed", "killed", "preempted")
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.

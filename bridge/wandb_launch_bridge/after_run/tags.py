@@ -6,8 +6,8 @@ Emits one `tags` event; a failure is reported, never fatal.
 
 from __future__ import annotations
 
-from bridge_events import emit
-from wandb_api import call_within, describe_error
+from ..protocol import emit
+from ..sdk.api import call_within, describe_error
 
 TAG_SECONDS = 10.0
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 
-from bridge_events import cancel, emit
-from queue_checks import LAUNCH_DEFAULT_PROJECT, QueueError
-from queue_follow import QueueFollow, follow
-from queue_mode import finish
-from sdk_patches import make_api
-from wandb_api import describe_error, is_not_found, is_transient, with_retries
+from ..protocol import cancel, emit
+from ..queue.checks import LAUNCH_DEFAULT_PROJECT, QueueError
+from .follower import QueueFollow, follow
+from ..queue.mode import finish
+from ..sdk.patches import make_api
+from ..sdk.api import describe_error, is_not_found, is_transient, with_retries
 
 class AttachedRun:
     """What the follower needs of a queue item, for a run attached by its path (there is none)."""

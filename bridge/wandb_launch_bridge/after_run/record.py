@@ -13,8 +13,8 @@ import math
 import threading
 import time
 
-from bridge_events import emit
-from wandb_api import describe_error, is_not_found
+from ..protocol import emit
+from ..sdk.api import describe_error, is_not_found
 
 READ_SECONDS = 5.0
 LIVE_STATES = ("running", "pending", "preempting")

@@ -9,9 +9,9 @@ baseline then say "no baseline" and follow gate_missing.
 
 from __future__ import annotations
 
-from bridge_events import emit
-from run_record import json_safe
-from wandb_api import call_within, describe_error
+from ..protocol import emit
+from .record import json_safe
+from ..sdk.api import call_within, describe_error
 
 LOOKUP_SECONDS = 10.0
 # runs this many of the newest matches at most: only this run itself can be skipped

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 
-from local_job_runner import stream_job_output
-from job_settings import docker_run_flags, job_environment, settings_off_command_line
+from ..local.job_runner import stream_job_output
+from ..local.job_settings import docker_run_flags, job_environment, settings_off_command_line
 
 LOCAL_RESOURCES = ("local-process", "local-container")
 # The launcher's own wandb-core (wandb/env.py SERVICE, 0.17.3 to 0.30): never the job's.

@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import time
 
-from bridge_events import begin_cancel, cancel, emit, parent_gone
-from deadline import Abandoned, call_with_deadline, seconds_from_env
-from queue_checks import QueueError
-from queue_stop import RUN_END_STATES, no_agent, stop
-from run_progress import Heartbeat
-from wandb_api import describe_error, graphql, is_not_found, is_transient
+from ..protocol import begin_cancel, cancel, emit, parent_gone
+from ..deadline import Abandoned, call_with_deadline, seconds_from_env
+from ..queue.checks import QueueError
+from .stop import RUN_END_STATES, no_agent, stop
+from .heartbeat import Heartbeat
+from ..sdk.api import describe_error, graphql, is_not_found, is_transient
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network);
 # meanwhile they are reported once a minute.

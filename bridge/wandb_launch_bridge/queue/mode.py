@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import time
 
-from after_run import after_run
-from bridge_events import cancel, emit
-from deadline import seconds_for
-from queue_dedupe import keep_one
-from queue_follow import QueueFollow, follow
-from queue_push import push
-from queue_stop import stop
-from run_logs import report_run_log
-from run_record import emit_record
-from sdk_patches import make_api
-from wandb_api import describe_error, with_retries
+from ..after_run.finish import after_run
+from ..protocol import cancel, emit
+from ..deadline import seconds_for
+from .dedupe import keep_one
+from ..follow.follower import QueueFollow, follow
+from .push import push
+from ..follow.stop import stop
+from ..after_run.output_log import report_run_log
+from ..after_run.record import emit_record
+from ..sdk.patches import make_api
+from ..sdk.api import describe_error, with_retries
 
 
 def enqueue_and_follow(request):

@@ -8,18 +8,18 @@ import os
 import signal
 import time
 
-from after_run import after_run
-from bridge_events import LaunchCancelled, cancel, detach_channel, emit
-from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, seconds_for
-from heap import resume_collector
-from job_output import TAIL_LINES
-from local_job_runner import job_output_of
-from local_run_end import settle_for
-from remote_watch import RemoteWatch
-from run_record import emit_record
-from run_wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
-from sdk_patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
-from subreaper import become_subreaper, children, end_escaped
+from ..after_run.finish import after_run
+from ..protocol import LaunchCancelled, cancel, detach_channel, emit
+from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, seconds_for
+from ..sdk.heap import resume_collector
+from ..local.job_output import TAIL_LINES
+from ..local.job_runner import job_output_of
+from ..local.run_end import settle_for
+from .remote_watch import RemoteWatch
+from ..after_run.record import emit_record
+from .wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
+from ..sdk.patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
+from ..local.subreaper import become_subreaper, children, end_escaped
 
 
 

@@ -9,7 +9,7 @@ import json
 import math
 import time
 
-from bridge_events import emit
+from ..protocol import emit
 
 
 class Heartbeat:

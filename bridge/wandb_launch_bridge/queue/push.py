@@ -3,11 +3,11 @@ raising is removed again."""
 
 from __future__ import annotations
 
-from bridge_events import LaunchCancelled, cancel
-from queue_checks import (LAUNCH_DEFAULT_PROJECT, QueueError, check_job, check_template_variables, find_queue,
+from ..protocol import LaunchCancelled, cancel
+from .checks import (LAUNCH_DEFAULT_PROJECT, QueueError, check_job, check_template_variables, find_queue,
                           template_variable_schemas)
-from spec_redaction import redact_printed_spec
-from wandb_api import describe_error, with_retries
+from .redaction import redact_printed_spec
+from ..sdk.api import describe_error, with_retries
 
 
 def push(request, public_api, launch_api, sleep):

@@ -5,9 +5,9 @@ the state; W&B's record of the run only adds what it logged."""
 
 from __future__ import annotations
 
-from bridge_events import emit
-from run_logs import report_run_log
-from run_progress import Heartbeat
+from ..protocol import emit
+from ..after_run.output_log import report_run_log
+from ..follow.heartbeat import Heartbeat
 
 
 class RemoteWatch:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from error_kinds import ClassifiedError, http_status, look_for_job
-from wandb_api import describe_error, graphql, is_transient, with_retries
+from ..errors import ClassifiedError, http_status, look_for_job
+from ..sdk.api import describe_error, graphql, is_transient, with_retries
 
 LAUNCH_DEFAULT_PROJECT = "model-registry"  # wandb.sdk.launch.utils.LAUNCH_DEFAULT_PROJECT
 

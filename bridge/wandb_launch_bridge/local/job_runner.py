@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 
-from job_output import JobOutput
+from .job_output import JobOutput
 
 READ_BYTES = 64 * 1024
 

@@ -11,7 +11,7 @@ import os
 import signal
 import traceback
 
-from deadline import UNCONFIRMED, WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
+from .deadline import UNCONFIRMED, WATCHDOG_SECONDS, finished, kill_groups, start_watchdog
 
 _channel = {"events": None, "detached": False, "result_sent": False, "ended": False}
 # phase: start and launch (a signal abandons them), push, wait, stopping. wake: ends a wait's sleep.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from run_config_file import config_to_file
+from .run_config_file import config_to_file
 
 # What the next job process gets in its environment, the names it must not inherit, and the
 # files a container gets mounted (host path, container path).

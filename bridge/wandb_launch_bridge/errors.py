@@ -17,7 +17,7 @@ import subprocess
 import threading
 import time
 
-from wandb_api import is_transient
+from .sdk.api import is_transient
 
 PROBE_SECONDS = 4.0
 
@@ -237,7 +237,7 @@ def close_names(name, names, limit=5):
 def look_for_job(public_api, job, entity, project, sleep=time.sleep):
     """After the SDK said the job was not found: look again, and say what is there. Returns a
     ClassifiedError (job_not_found or server_error), or None when the job is there after all."""
-    from wandb_api import graphql, with_retries
+    from .sdk.api import graphql, with_retries
 
     j_entity, j_project, name, alias = split_job(job, entity)
     j_project = j_project or project
@@ -285,8 +285,8 @@ def base_url():
 def report_failure(exc, request):
     """The error event for an exception that ended the launch: its kind, the SDK's message, and
     for a job the SDK could not fetch, a second look at what is there."""
-    from bridge_events import fail
-    from sdk_patches import tracked
+    from .protocol import fail
+    from .sdk.patches import tracked
 
     kind, detail = classify(exc)
     launch = request.get("launch") or {}

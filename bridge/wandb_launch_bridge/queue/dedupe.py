@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import sys
 
-from bridge_events import cancel
-from deadline import call_with_deadline
-from wandb_api import describe_error, graphql
+from ..protocol import cancel
+from ..deadline import call_with_deadline
+from ..sdk.api import describe_error, graphql
 
 ITEMS_QUERY = """
 query LaunchActionQueueItems($projectName: String!, $entityName: String!, $runQueue: String!) {

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 import threading
 
-from bridge_events import emit
-from wandb_api import describe_error
+from ..protocol import emit
+from ..sdk.api import describe_error
 
 TAIL_LINES = 100
 MAX_LOG_BYTES = 20 * 1024 * 1024

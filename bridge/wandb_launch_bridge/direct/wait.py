@@ -13,8 +13,8 @@ import signal
 import sys
 import time
 
-from bridge_events import begin_cancel, cancel, parent_gone
-from deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
+from ..protocol import begin_cancel, cancel, parent_gone
+from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
 
 TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
 KILL_GRACE_SECONDS = 3.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from wandb_api import describe_error, graphql
+from ..sdk.api import describe_error, graphql
 
 # The job exited 0: its SDK finished the run before the process ended, but W&B may be a moment behind.
 CATCH_UP_SECONDS = 2.0

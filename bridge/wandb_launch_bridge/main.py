@@ -22,13 +22,13 @@ import os
 import sys
 import traceback
 
-from bridge_events import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
-from deadline import run_exit_hooks
-from error_kinds import DockerCheck, ServerProbe, base_url, report_failure
-from heap import pause_collector, resume_collector
-from sdk_patches import skip_field_docstrings
-from sdk_requirement import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
-from wandb_core_start import poll_port_file_quickly, start_in_background
+from .protocol import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
+from .deadline import run_exit_hooks
+from .errors import DockerCheck, ServerProbe, base_url, report_failure
+from .sdk.heap import pause_collector, resume_collector
+from .sdk.patches import skip_field_docstrings
+from .preflight.sdk_version import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
+from .sdk.fast_start import poll_port_file_quickly, start_in_background
 
 
 def launch_resource(request):
@@ -164,17 +164,17 @@ def serve_request():
 
     try:
         if request.get("attach"):
-            import attach
+            from .follow import attach
 
             resume_collector()
             attach.follow_attached(request)
         elif request.get("queue"):
-            import queue_mode
+            from .queue import mode as queue_mode
 
             resume_collector()  # the heavy imports are done; following a queue item can take hours
             queue_mode.enqueue_and_follow(request)
         else:
-            import direct_launch
+            from .direct import launch as direct_launch
 
             direct_launch.launch_and_follow(request)
     except Exception as exc:
@@ -198,5 +198,6 @@ def leave(code):
     os._exit(code)
 
 
-if __name__ == "__main__":
+def run():
+    """The whole life of the bridge process: serve the one request, then exit."""
     leave(main())
