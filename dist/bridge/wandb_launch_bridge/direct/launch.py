@@ -1,0 +1,162 @@
+"""Direct mode: launch() through the SDK, report the run, then wait for its end (synchronous) or
+report its first state and, for a local job, hand its output to a log file (asynchronous)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+from ..after_run.finish import after_run
+from ..protocol import LaunchCancelled, cancel, detach_channel, emit
+from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, seconds_for
+from ..sdk.heap import resume_collector
+from ..local.job_output import TAIL_LINES
+from ..local.job_runner import job_output_of
+from ..local.run_end import settle_for
+from .remote_watch import RemoteWatch
+from ..after_run.record import emit_record
+from .wait import cancel_run, live_job_groups, local_job_process, state_of, wait_for_end
+from ..sdk.patches import LOCAL_RESOURCES, make_api, prepare_sdk, tracked
+from ..local.subreaper import become_subreaper, children, end_escaped
+
+
+
+def launch_and_follow(request):
+    launch = request["launch"]
+    resource = launch.get("resource") or "local-container"
+
+    from wandb.sdk.launch import launch as sdk_launch
+
+    prepare_sdk(resource)
+    cancel["job_groups"] = lambda: live_job_groups(tracked["runs"])
+    api = make_api()
+    # Linux: what leaves the job's process group comes back to the bridge and is ended with the job
+    subreaping = resource in LOCAL_RESOURCES and request.get("synchronous", True) and become_subreaper()
+    before = set(children())
+    cancel["phase"] = "launch"
+    started = time.monotonic()
+    try:
+        if cancel["requested"]:
+            raise LaunchCancelled()
+        # Always asynchronous in the SDK: the bridge does the waiting, with a deadline and cancel.
+        run = sdk_launch(api, **{**launch, "synchronous": False})
+        cancel["phase"] = "wait"  # inside the try: a signal between the two lines is still handled
+    except LaunchCancelled:
+        abandon_launch(launch, started)
+        return
+
+    emit_submitted(run, launch, started)
+    resume_collector()
+    if request.get("synchronous", True):
+        watch = None if resource in LOCAL_RESOURCES else remote_watch(launch, request.get("progress"))
+        wait_and_report(run, launch, request, api, watch, before if subreaping else None)
+    else:
+        report_and_leave_running(run, request, resource)
+
+
+def abandon_launch(launch, started):
+    """The run may exist already (the SDK had started the job): stop it and say which it was."""
+    cancel["phase"] = "stopping"
+    runs = list(tracked["runs"])
+    if runs:
+        emit_submitted(runs[-1], launch, started)
+    budget = Budget(CANCEL_SECONDS)  # shared by the runs' cancels
+    ended = [asyncio.run(cancel_run(r, budget)) for r in runs]
+    cancel_errors = [error for _, error in ended if error]
+    state = UNCONFIRMED if any(s == UNCONFIRMED for s, _ in ended) else "stopped" if runs else None
+    emit("result", state=state, cancelled=True, timed_out=False,
+         submitted=bool(runs), cancel_error="; ".join(cancel_errors) or None)
+
+
+def wait_and_report(run, launch, request, api, watch=None, keep_children=None):
+    timeout = request.get("timeout_seconds")
+    deadline = None if timeout is None else time.monotonic() + float(timeout)
+    state, cancel_error = asyncio.run(wait_for_end(run, deadline, watch))
+    cancel["wake"] = None
+    if keep_children is not None:  # the job has ended: so does what it left behind
+        job = local_job_process(run)
+        end_escaped(keep_children | ({job.pid} if job is not None else set()))
+    finish_output(run)
+    run_id, entity, project = run_target(launch)
+    warnings = []
+    # A cancel must end in seconds: the read-back gets less time then.
+    # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
+    public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
+    emit_record(entity, project, run_id, api=public_api,
+                settle=settle_for(state, warnings), warnings=warnings,
+                seconds=seconds_for(2.0 if cancel["requested"] else 5.0))
+    after_run(request, entity, project, run_id, api=public_api)
+    if watch is not None and cancel["reason"] is None:
+        watch.ended(state)
+    proc = local_job_process(run)  # a local run: its exit code says why it failed
+    output = job_output_of(run)  # and its own last lines, without the SDK's and the bridge's
+    emit("result", state=state, cancelled=cancel["reason"] == "cancelled",
+         timed_out=cancel["reason"] == "timeout", submitted=True, cancel_error=cancel_error,
+         backend_id=None if run.id is None else str(run.id),
+         exit_code=None if proc is None else proc.returncode,
+         job_tail=None if output is None else output.tail(TAIL_LINES))
+
+
+def report_and_leave_running(run, request, resource):
+    state = state_of(asyncio.run(run.get_status()))
+    emit("result", state=state, cancelled=False, timed_out=False, submitted=True, cancel_error=None,
+         backend_id=None if run.id is None else str(run.id))
+    if resource in LOCAL_RESOURCES and request.get("detached_log"):
+        detach_channel()
+        detach_logs(request["detached_log"])
+        # Signals from here on belong to the job's own lifetime, not to the finished action.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def remote_watch(launch, progress):
+    """A run on kubernetes, sagemaker or vertex: followed on W&B as well (remote_watch.py)."""
+    run_id, entity, project = run_target(launch)
+    return RemoteWatch(entity, project, run_id, progress)
+
+
+def run_target(launch):
+    """The run's ID, entity and project as the SDK resolved them; the request's where it did not."""
+    project = tracked["project"]
+    return (getattr(project, "run_id", None) or launch.get("run_id"),
+            getattr(project, "target_entity", None) or launch.get("entity"),
+            getattr(project, "target_project", None) or launch.get("project"))
+
+
+def emit_submitted(run, launch, started):
+    run_id, entity, project = run_target(launch)
+    emit(
+        "submitted",
+        run_id=run_id,
+        backend_id=wait_for_backend_id(run),
+        entity=entity,
+        project=project,
+        run_type=type(run).__name__,
+        launch_seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def wait_for_backend_id(run, seconds=5.0):
+    """A local run's id (the job's PID) is empty until the runner thread has started the job."""
+    deadline = time.monotonic() + seconds
+    thread = getattr(run, "_thread", None)
+    while run.id is None and thread is not None and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return None if run.id is None else str(run.id)
+
+
+def finish_output(run):
+    """Let the SDK's reader thread print the job's last lines before the result is reported."""
+    thread = getattr(run, "_thread", None)
+    if thread is not None:
+        thread.join(timeout=5)
+
+
+def detach_logs(path):
+    """Asynchronous local run: the job outlives the action, so its output goes to a file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
