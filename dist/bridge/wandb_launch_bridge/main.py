@@ -1,65 +1,59 @@
-"""Bridge between the wandb-launch-action (Node) and the W&B Launch SDK: the entry point.
-
-Protocol, so that nothing is ever read back from log text:
-- stdin: one JSON request (see src/request.ts, BridgeRequest).
-- stdout: JSON lines, one per event (sdk, submitted, result, error). Before the SDK is imported,
-  stdout is moved to a private descriptor and fd 1 is pointed at stderr, so everything the SDK
-  or the job prints lands in the log stream and can never forge an event (bridge_events.py).
-- stderr: the SDK's and the job's own output, streamed live.
-- SIGTERM / SIGINT: cancel. Before the run exists the launch is abandoned; afterwards the run is
-  cancelled through the SDK and, for local runs, the job's process group is terminated.
-  Queue mode (queue_mode.py): a waiting queue item is removed, a started run is stopped.
-The API key arrives in the environment (WANDB_API_KEY), never in the request.
-This file reads the request, checks the SDK, and hands over to direct_launch.py, queue_mode.py or
-attach.py (follow a run launched before).
+"""The bridge's life, top-down: read the request, check the SDK (most of it before `import wandb`),
+import it, and hand over to one mode: direct (launch() here), queue (push onto a Launch queue) or
+attach (follow a run launched before). Whatever ends the launch becomes one `error` event with its
+kind (errors.classify). The protocol (stdin, stdout's events, stderr, signals) is protocol.py's.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import sys
-import traceback
 
-from .protocol import LaunchCancelled, emit, fail, flush_channel, handle_signals, is_detached, open_channel
+from .cancel import LaunchCancelled, handle_signals
 from .deadline import run_exit_hooks
-from .errors import DockerCheck, ServerProbe, base_url, report_failure
-from .sdk.heap import pause_collector, resume_collector
-from .sdk.patches import skip_field_docstrings
-from .preflight.sdk_version import MIN_WANDB, installed_wandb_version, missing_modules, version_tuple, wandb_problem
-from .sdk.fast_start import poll_port_file_quickly, start_in_background
+from .errors import classify
+from .preflight.docker_check import DockerCheck
+from .preflight.sdk_version import (
+    MIN_WANDB,
+    check_before_import,
+    report_missing,
+    report_unsatisfied,
+    version_tuple,
+    wandb_problem,
+)
+from .preflight.server_probe import ServerProbe
+from .protocol import (
+    MIN_WANDB_VERSION,
+    BadRequest,
+    Request,
+    emit_result,
+    emit_sdk,
+    fail,
+    flush_channel,
+    is_detached,
+    open_channel,
+    read_request,
+)
+from .sdk.api import base_url
+from .sdk.fast_start import (
+    pause_collector,
+    poll_port_file_quickly,
+    resume_collector,
+    skip_field_docstrings,
+    start_in_background,
+)
+from .sdk.job_lookup import look_for_job
+from .sdk.patches import tracked
 
 
-def launch_resource(request):
-    return (request.get("launch") or {}).get("resource") or "local-container"
-
-
-def needs_docker(request):
+def needs_docker(request: Request) -> bool:
     """Direct mode on local-container builds and runs the job with Docker here (attach and queue
     mode launch nothing here)."""
-    return not (request.get("queue") or request.get("attach")) and launch_resource(request) == "local-container"
+    return not (request.queue or request.attach) and request.resource == "local-container"
 
 
-def report_unsatisfied(version, problem, requirement, kind="wandb_unsatisfied"):
-    """Nothing was launched: the action may install a satisfying wandb and start the bridge again."""
-    print(f"{problem} for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
-    emit("error", kind=kind, message=problem, exception_type=None, traceback=None,
-         python=sys.executable, python_version=sys.version.split()[0], wandb_version=version,
-         requirement=requirement, base_python=base_python())
-
-
-def report_missing(exc):
-    emit("sdk", python=sys.executable, python_version=sys.version.split()[0], wandb_version=None)
-    print(f"wandb is not installed for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
-    emit("error", kind="wandb_missing", message=f"{exc}" if exc else "No module named 'wandb'",
-         exception_type=type(exc).__name__ if exc else None,
-         traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc else None,
-         python=sys.executable, python_version=sys.version.split()[0], base_python=base_python())
-    return 0
-
-
-def stdin_from_devnull():
+def stdin_from_devnull() -> None:
     """Once the request is read, fd 0 is /dev/null for all the bridge starts (the job's `bash -c`,
     docker, git). Node's pipes are sockets, and bash, finding a socket on stdin, takes itself for
     a remote shell and runs ~/.bashrc: the job would get whatever PATH that file makes (pyenv's
@@ -69,7 +63,7 @@ def stdin_from_devnull():
     os.close(fd)
 
 
-def own_site_packages_first():
+def own_site_packages_first() -> None:
     """In the action's virtualenv its own packages win over PYTHONPATH, which may hold the very
     wandb that was found unsuitable."""
     import site
@@ -78,31 +72,8 @@ def own_site_packages_first():
     sys.path[:] = own + [p for p in sys.path if p not in own]
 
 
-def base_python():
-    """The interpreter a virtualenv of the action's is built from: a venv's own base, not the venv."""
-    return getattr(sys, "_base_executable", None) or sys.executable
-
-
-def check_before_import(request, requirement):
-    """Told by the metadata: an unsuitable or incomplete SDK is reported without importing it.
-    Returns the exit code when nothing is to be launched, else None."""
-    found = installed_wandb_version()
-    if found is False:
-        return report_missing(None)
-    problem = wandb_problem(found, requirement) if found else None
-    if problem:
-        report_unsatisfied(found, problem, requirement)
-        return 0
-    missing = missing_modules(request.get("required_modules") or [])
-    if missing:
-        report_unsatisfied(found or None, f"{', '.join(missing)} not installed ({launch_resource(request)} needs "
-                           f"{'it' if len(missing) == 1 else 'them'})", requirement, kind="packages_missing")
-        return 0
-    return None
-
-
-def main():
-    pause_collector()  # until the run is submitted (heap.py)
+def main() -> int:
+    pause_collector()  # until the run is submitted (fast_start)
     open_channel()
     handle_signals()
     try:
@@ -110,22 +81,22 @@ def main():
     except LaunchCancelled:
         # A signal before anything was launched (the SDK's login, the job's fetch, the queue's
         # checks): nothing to stop, and no answer from the server is worth waiting for.
-        emit("result", state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
+        emit_result(state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None)
         return 0
 
 
-def serve_request():
+def serve_request() -> int:
     try:
-        request = json.load(sys.stdin)
-    except Exception as exc:
+        request = read_request(sys.stdin)
+    except Exception as exc:  # not JSON, or not the request the action sends
         fail("bad_request", f"the bridge could not read its request: {exc}", exc)
         return 2
     stdin_from_devnull()
 
     # Sent by actions that set the SDK up themselves: with it, an unsuitable wandb is reported as
     # wandb_unsatisfied (and a missing one with the interpreter's version) before any launch.
-    requirement = request.get("wandb_requirement")
-    if request.get("own_site_packages_first"):
+    requirement = request.wandb_requirement
+    if request.own_site_packages_first:
         own_site_packages_first()
     if requirement is not None:
         code = check_before_import(request, requirement)
@@ -147,9 +118,9 @@ def serve_request():
         if problem:
             report_unsatisfied(version, problem, requirement)
             return 0
-    emit("sdk", python=sys.executable, python_version=sys.version.split()[0], wandb_version=version)
+    emit_sdk(python=sys.executable, python_version=sys.version.split()[0], wandb_version=version)
     if version_tuple(version) < MIN_WANDB:
-        fail("wandb_too_old", f"wandb {version} is installed; 0.17.3 or newer is needed")
+        fail("wandb_too_old", f"wandb {version} is installed; {MIN_WANDB_VERSION} or newer is needed")
         return 0
     unreachable = probe.unreachable()
     if unreachable:
@@ -163,29 +134,49 @@ def serve_request():
     start_in_background()  # wandb-core starts while the launch modules import
 
     try:
-        if request.get("attach"):
-            from .follow import attach
+        if request.attach:
+            from .follow.attach import follow_attached
 
             resume_collector()
-            attach.follow_attached(request)
-        elif request.get("queue"):
-            from .queue import mode as queue_mode
+            follow_attached(request)
+        elif request.queue:
+            from .queue.mode import enqueue_and_follow
 
             resume_collector()  # the heavy imports are done; following a queue item can take hours
-            queue_mode.enqueue_and_follow(request)
+            enqueue_and_follow(request)
         else:
-            from .direct import launch as direct_launch
+            from .direct.launch import launch_and_follow
 
-            direct_launch.launch_and_follow(request)
+            launch_and_follow(request)
     except Exception as exc:
         report_failure(exc, request)
     return 0
 
 
-def leave(code):
+def report_failure(exc: BaseException, request: Request) -> None:
+    """The error event for an exception that ended the launch: its kind, the SDK's message, and
+    for a job the SDK could not fetch, a second look at what is there."""
+    kind, detail = classify(exc)
+    launch = request.launch
+    if kind == "launch_error" and tracked.get("job_fetch_failed") and launch.job:
+        try:
+            import wandb
+
+            public_api = wandb.Api()
+            entity = launch.entity or getattr(public_api, "default_entity", None)
+            found = look_for_job(public_api, launch.job, entity, launch.project)
+        except Exception:
+            found = None
+        if found is not None:
+            kind, detail = found.kind, found.detail
+    fail(kind, f"{exc}".strip() or type(exc).__name__, exc, detail={"base_url": base_url(), **detail})
+
+
+def leave(code: int) -> None:
     """Exit once the exit hooks (wandb-core's teardown) have run. Python's own finalization of the
     SDK's large module graph takes ~0.15 s and does nothing the action needs, so it is skipped;
-    the exit hooks get a deadline (a dead server must not hold the exit); except while an asynchronous local run's reader thread must keep this process alive."""
+    the exit hooks get a deadline (a dead server must not hold the exit). Except while an
+    asynchronous local run's reader thread must keep this process alive."""
     if is_detached():
         sys.exit(code)
     run_exit_hooks(atexit._run_exitfuncs)
@@ -198,6 +189,6 @@ def leave(code):
     os._exit(code)
 
 
-def run():
+def run() -> None:
     """The whole life of the bridge process: serve the one request, then exit."""
     leave(main())

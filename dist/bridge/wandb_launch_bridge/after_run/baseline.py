@@ -9,21 +9,22 @@ baseline then say "no baseline" and follow gate_missing.
 
 from __future__ import annotations
 
-from ..protocol import emit
+from ..deadline import call_with_deadline
+from ..protocol import Baseline, emit_baseline
+from ..sdk.api import describe_error
 from .record import json_safe
-from ..sdk.api import call_within, describe_error
 
 LOOKUP_SECONDS = 10.0
 # runs this many of the newest matches at most: only this run itself can be skipped
 PAGE = 5
 
 
-def find_baseline(api, entity, project, run_id, spec):
+def find_baseline(api, entity, project, run_id, spec: Baseline):
     """(path, summary) of the baseline run, or (None, None) when none matches."""
-    if "path" in spec:
-        run = api.run(spec["path"])
-        return spec["path"], json_safe(dict(run.summary_metrics or {}))
-    filters = dict(spec.get("filters") or {})
+    if spec.path is not None:
+        run = api.run(spec.path)
+        return spec.path, json_safe(dict(run.summary_metrics or {}))
+    filters = dict(spec.filters or {})
     filters.setdefault("state", "finished")
     for run in api.runs(f"{entity}/{project}", filters=filters, order="-created_at", per_page=PAGE):
         if run.id != run_id:
@@ -31,10 +32,10 @@ def find_baseline(api, entity, project, run_id, spec):
     return None, None
 
 
-def emit_baseline(entity, project, run_id, spec, api=None, seconds=LOOKUP_SECONDS):
+def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=LOOKUP_SECONDS):
     """Look the baseline up within `seconds` and emit the `baseline` event."""
-    if "filters" in spec and not (entity and project):
-        emit("baseline", path=None, summary=None, error="the run's entity or project is unknown: no baseline to look up")
+    if spec.filters is not None and not (entity and project):
+        emit_baseline( path=None, summary=None, error="the run's entity or project is unknown: no baseline to look up")
         return
 
     def lookup():
@@ -43,8 +44,9 @@ def emit_baseline(entity, project, run_id, spec, api=None, seconds=LOOKUP_SECOND
         return find_baseline(api or wandb.Api(timeout=max(1, int(seconds))), entity, project, run_id, spec)
 
     try:
-        path, summary = call_within(seconds, lookup, "looking up the baseline run")
-    except Exception as exc:  # noqa: BLE001 (a baseline that cannot be read is "no baseline")
-        emit("baseline", path=None, summary=None, error=f"the baseline run could not be read: {describe_error(exc)}")
+        path, summary = call_with_deadline(lookup, seconds, "looking up the baseline run",
+                                           timeout_message=f"W&B did not answer within {seconds:g}s looking up the baseline run")
+    except Exception as exc:  # a baseline that cannot be read is "no baseline"
+        emit_baseline(path=None, summary=None, error=f"the baseline run could not be read: {describe_error(exc)}")
         return
-    emit("baseline", path=path, summary=summary, error=None)
+    emit_baseline(path=path, summary=summary, error=None)

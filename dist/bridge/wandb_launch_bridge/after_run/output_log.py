@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 
-from ..protocol import emit
+from ..deadline import DeadlineExceeded, call_with_deadline
+from ..protocol import RUN_FAILED_STATES, emit_run_log
 from ..sdk.api import describe_error
 
 TAIL_LINES = 100
@@ -32,27 +32,18 @@ def output_tail(run, lines=TAIL_LINES, seconds=DOWNLOAD_SECONDS):
     if size is not None and int(size) > MAX_LOG_BYTES:
         return [], f"its output.log is {int(size) / 1024 / 1024:.0f} MB, too large to fetch here: read it on the run's page"
     folder = tempfile.mkdtemp(prefix="wandb-launch-log-")
-    done = {}
-
-    def download():
-        try:
-            log.download(root=folder, replace=True).close()
-            done["path"] = os.path.join(folder, "output.log")
-        except BaseException as exc:  # noqa: BLE001 - reported, never raised past the report
-            done["error"] = exc
-
-    thread = threading.Thread(target=download, name="output-log", daemon=True)
-    thread.start()
-    thread.join(seconds)
     try:
-        if thread.is_alive():
-            return [], f"downloading its output.log took longer than {seconds:.0f}s"
-        if "error" in done:
-            return [], f"downloading its output.log failed: {describe_error(done['error'])}"
-        return last_lines(done["path"], lines), None
+        call_with_deadline(lambda: log.download(root=folder, replace=True).close(), seconds, "output-log")
+    except DeadlineExceeded:
+        # the download goes on in its thread: its folder is left to it
+        return [], f"downloading its output.log took longer than {seconds:.0f}s"
+    except Exception as exc:  # reported, never raised past the report
+        shutil.rmtree(folder, ignore_errors=True)
+        return [], f"downloading its output.log failed: {describe_error(exc)}"
+    try:
+        return last_lines(os.path.join(folder, "output.log"), lines), None
     finally:
-        if not thread.is_alive():
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def last_lines(path, count, block=64 * 1024):
@@ -74,13 +65,10 @@ def last_lines(path, count, block=64 * 1024):
     return [row[:MAX_LINE_CHARS] for row in rows[-count:]]
 
 
-# States in which a run's own output says why; killed by our cancel or timeout is not asked.
-FAILED_RUN_STATES = ("failed", "crashed", "killed", "preempted")
-
-
 def report_run_log(run, run_id, state):
-    """After a run ended badly: one run_log event with its output.log tail (or why there is none)."""
-    if run is None or state not in FAILED_RUN_STATES:
+    """After a run ended badly (a state in which its own output says why; killed by our cancel or
+    timeout is not asked): one run_log event with its output.log tail (or why there is none)."""
+    if run is None or state not in RUN_FAILED_STATES:
         return
     lines, note = output_tail(run)
-    emit("run_log", run_id=run_id, lines=lines, note=note)
+    emit_run_log(run_id=run_id, lines=lines, note=note)

@@ -2,22 +2,21 @@
 its state, summary and last history step, for the `run_record` event.
 
 Reading back never fails a run: whatever goes wrong (no such run, the API down, the deadline)
-becomes the record's `error`. The read runs in a daemon thread joined with the deadline, so a
-hung connection cannot hold the step; `Api().run` caches, so a second look uses load(force=True).
+becomes the record's `error`. The read has a deadline (call_with_deadline), so a hung connection
+cannot hold the step; `Api().run` caches, so a second look uses load(force=True).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import threading
 import time
 
-from ..protocol import emit
+from ..deadline import DeadlineExceeded, call_with_deadline
+from ..protocol import RUN_LIVE_STATES, emit_run_record
 from ..sdk.api import describe_error, is_not_found
 
 READ_SECONDS = 5.0
-LIVE_STATES = ("running", "pending", "preempting")
 
 
 def record_fields(state=None, summary=None, step=None, error=None, missing=False):
@@ -27,20 +26,17 @@ def record_fields(state=None, summary=None, step=None, error=None, missing=False
 def read_run(entity, project, run_id, deadline, api=None, settle=None):
     """The run's record by `deadline` (time.monotonic()). `settle(run, state, deadline)` is called
     when W&B still calls the run live although its job has ended; it returns the state to record."""
-    box = {}
 
     def read():
         try:
-            box["record"] = _read(entity, project, run_id, deadline, api, settle)
-        except BaseException as exc:  # noqa: BLE001 (anything here is a warning, never a failure)
-            box["record"] = _error_record(entity, project, run_id, exc)
+            return _read(entity, project, run_id, deadline, api, settle)
+        except BaseException as exc:  # anything here is a warning, never a failure
+            return _error_record(entity, project, run_id, exc)
 
-    worker = threading.Thread(target=read, name="run-record", daemon=True)
-    worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
-    if "record" not in box:
+    try:
+        return call_with_deadline(read, max(0.0, deadline - time.monotonic()), "run-record")
+    except DeadlineExceeded:
         return record_fields(error=f"W&B did not answer within {READ_SECONDS:g}s when the run was read back")
-    return box["record"]
 
 
 def _read(entity, project, run_id, deadline, api, settle):
@@ -50,7 +46,7 @@ def _read(entity, project, run_id, deadline, api, settle):
         api = wandb.Api(timeout=max(1, int(deadline - time.monotonic())))
     run = api.run(f"{entity}/{project}/{run_id}")
     state = run.state
-    if settle is not None and state in LIVE_STATES:
+    if settle is not None and state in RUN_LIVE_STATES:
         state = settle(run, state, deadline)
     step = run.lastHistoryStep
     return record_fields(state=state, summary=json_safe(dict(run.summary_metrics or {})),
@@ -80,7 +76,7 @@ def json_safe(value):
         return str(value)
 
 
-def emit_record(entity, project, run_id, api=None, settle=None, warnings=(), seconds=READ_SECONDS):
+def report_record(entity, project, run_id, api=None, settle=None, warnings=(), seconds=READ_SECONDS):
     """Read the ended run back and emit the `run_record` event (with what `settle` put in
     `warnings` as its error); returns the record."""
     if not (entity and project and run_id):
@@ -89,5 +85,5 @@ def emit_record(entity, project, run_id, api=None, settle=None, warnings=(), sec
         record = read_run(entity, project, run_id, time.monotonic() + seconds, api=api, settle=settle)
     if warnings:
         record["error"] = "; ".join([*warnings, *filter(None, [record["error"]])])
-    emit("run_record", **record)
+    emit_run_record(**record)
     return record

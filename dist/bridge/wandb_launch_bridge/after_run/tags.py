@@ -6,8 +6,9 @@ Emits one `tags` event; a failure is reported, never fatal.
 
 from __future__ import annotations
 
-from ..protocol import emit
-from ..sdk.api import call_within, describe_error
+from ..deadline import call_with_deadline
+from ..protocol import emit_tags
+from ..sdk.api import describe_error
 
 TAG_SECONDS = 10.0
 
@@ -22,9 +23,9 @@ def add_tags(api, entity, project, run_id, tags):
     return new
 
 
-def emit_tags(entity, project, run_id, tags, api=None, seconds=TAG_SECONDS):
+def report_tags(entity, project, run_id, tags, api=None, seconds=TAG_SECONDS):
     if not (entity and project and run_id):
-        emit("tags", tags=tags, error="the run's entity, project or ID is unknown: no tags were added")
+        emit_tags(tags=tags, error="the run's entity, project or ID is unknown: no tags were added")
         return
 
     def tag():
@@ -33,8 +34,9 @@ def emit_tags(entity, project, run_id, tags, api=None, seconds=TAG_SECONDS):
         return add_tags(api or wandb.Api(timeout=max(1, int(seconds))), entity, project, run_id, tags)
 
     try:
-        call_within(seconds, tag, "adding the tags")
-    except Exception as exc:  # noqa: BLE001 (the run's verdict does not depend on its tags)
-        emit("tags", tags=tags, error=f"adding the tags {', '.join(tags)} to the run failed: {describe_error(exc)}")
+        call_with_deadline(tag, seconds, "adding the tags",
+                           timeout_message=f"W&B did not answer within {seconds:g}s adding the tags")
+    except Exception as exc:  # the run's verdict does not depend on its tags
+        emit_tags(tags=tags, error=f"adding the tags {', '.join(tags)} to the run failed: {describe_error(exc)}")
         return
-    emit("tags", tags=tags, error=None)
+    emit_tags(tags=tags, error=None)

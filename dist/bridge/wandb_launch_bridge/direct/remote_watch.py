@@ -5,13 +5,12 @@ the state; W&B's record of the run only adds what it logged."""
 
 from __future__ import annotations
 
-from ..protocol import emit
-from ..after_run.output_log import report_run_log
 from ..follow.heartbeat import Heartbeat
+from ..protocol import Progress, emit_progress
 
 
 class RemoteWatch:
-    def __init__(self, entity, project, run_id, progress):
+    def __init__(self, entity, project, run_id, progress: Progress):
         self.path = f"{entity}/{project}/{run_id}"
         self.run_id = run_id
         self.heartbeat = Heartbeat(progress)
@@ -22,7 +21,7 @@ class RemoteWatch:
         """Called with each state the runner reports."""
         if state != self.state:
             self.state = state
-            emit("progress", stage=state, run_id=self.run_id, item_state=None, run_state=state, message=None)
+            emit_progress(stage=state, run_id=self.run_id, item_state=None, run_state=state, message=None)
         if state == "running" and self.heartbeat.due():
             run = self.load()
             if run is not None:  # not on W&B yet (the job has not called wandb.init): no heartbeat
@@ -31,10 +30,8 @@ class RemoteWatch:
     def seconds_left(self):
         return self.heartbeat.seconds_left()
 
-    def ended(self, state):
-        report_run_log(self.load(), self.run_id, state)
-
     def load(self):
+        """The run on W&B, read again (None while it is not there)."""
         try:
             if self.run is None:
                 import wandb

@@ -13,10 +13,9 @@ import signal
 import sys
 import time
 
-from ..protocol import begin_cancel, cancel, parent_gone
-from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
-
-TERMINAL_STATES = ("finished", "failed", "stopped", "preempted")
+from ..cancel import begin_cancel, cancel, parent_gone
+from ..deadline import Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
+from ..protocol import CANCEL_SECONDS, RUNNER_END_STATES, UNCONFIRMED
 KILL_GRACE_SECONDS = 3.0
 # One poll of a remote run's state: its runner's API (Kubernetes, SageMaker, Vertex) may hang.
 STATUS_SECONDS = 60.0
@@ -38,16 +37,16 @@ def state_of(status):
 
 async def wait_for_end(run, deadline, watch=None):
     """Poll get_status(): launch(synchronous=True) can sleep 5 s for nothing and takes no timeout.
-    A remote run's watch (remote_watch.py) sees each state and may shorten a pause for a heartbeat."""
+    A remote run's watch (RemoteWatch) sees each state and may shorten a pause for a heartbeat."""
     local = is_local(run)
     interval, max_interval = (0.02, 0.05) if local else (1.0, 10.0)  # a local poll is one waitpid()
     woken = asyncio.Event()
     loop = asyncio.get_running_loop()
-    cancel["wake"] = lambda: loop.call_soon_threadsafe(woken.set)
+    cancel.wake = lambda: loop.call_soon_threadsafe(woken.set)
     while True:
         if parent_gone():  # the action was killed outright: stop the run, leave nothing
             begin_cancel("cancelled")
-        if cancel["requested"]:
+        if cancel.requested:
             return await cancel_run(run)
         if deadline is not None and time.monotonic() >= deadline:
             begin_cancel("timeout")
@@ -58,7 +57,7 @@ async def wait_for_end(run, deadline, watch=None):
         state = state_of(status)
         if watch is not None:
             watch.seen(state)
-        if state in TERMINAL_STATES:
+        if state in RUNNER_END_STATES:
             return state, None
         pause = interval if deadline is None else max(0.0, min(interval, deadline - time.monotonic()))
         beat = watch.seconds_left() if watch is not None and state == "running" else None

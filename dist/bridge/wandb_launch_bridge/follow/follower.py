@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import time
 
-from ..protocol import begin_cancel, cancel, emit, parent_gone
+from ..after_run.finish import finish
+from ..cancel import begin_cancel, cancel, parent_gone
 from ..deadline import Abandoned, call_with_deadline, seconds_from_env
-from ..queue.checks import QueueError
-from .stop import RUN_END_STATES, no_agent, stop
-from .heartbeat import Heartbeat
+from ..errors import UserError
+from ..protocol import RUN_END_STATES, Progress, Request, emit_progress
 from ..sdk.api import describe_error, graphql, is_not_found, is_transient
+from .heartbeat import Heartbeat
+from .stop import no_agent, stop
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network);
 # meanwhile they are reported once a minute.
@@ -57,10 +59,10 @@ def poll_intervals():
     return 5.0, 5.0
 
 
-class QueueFollow:
-    """What is known of a pushed item and its run while following them."""
+class Follower:
+    """What is known of a queue item (or an attached run) and its run while following them."""
 
-    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress=None):
+    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress: Progress):
         self.public_api = public_api
         self.launch_api = launch_api
         self.queued = queued
@@ -84,7 +86,7 @@ class QueueFollow:
         if key == self.reported:
             return
         self.reported = key
-        emit("progress", stage=stage, run_id=self.run_id, item_state=self.item_state,
+        emit_progress(stage=stage, run_id=self.run_id, item_state=self.item_state,
              run_state=self.run_state, message=message)
 
     def result(self, state, **fields):
@@ -100,7 +102,7 @@ class QueueFollow:
         limits = [self.deadline, self.queue_deadline if self.run is None else None]
         seconds = min([seconds_from_env("WANDB_LAUNCH_ACTION_CALL_SECONDS", POLL_SECONDS)]
                       + [limit - now for limit in limits if limit is not None])
-        return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel["requested"] or parent_gone())
+        return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel.requested or parent_gone())
 
     def try_load_run(self, waiting=None):
         """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
@@ -117,12 +119,12 @@ class QueueFollow:
 def follow(f):
     """Polls until the item fails or the run ends, or stops them on cancel or timeout."""
     interval = f.first
-    cancel["known"]["run_started"] = False
+    cancel.known["run_started"] = False
     while True:
         if parent_gone():  # the action was killed outright: stop the run, as direct mode does
             begin_cancel("cancelled")
-        if cancel["requested"]:
-            return stop(f, cancel["reason"] or "cancelled")
+        if cancel.requested:
+            return stop(f, cancel.reason or "cancelled")
         now = time.monotonic()
         if f.deadline is not None and now >= f.deadline:
             return stop(f, "timeout")
@@ -134,7 +136,7 @@ def follow(f):
             changed = poll(f)
             f.error_since = None
             f.error_reports = 0
-        except QueueError:
+        except UserError:
             raise
         except Abandoned:
             continue  # a cancel came while the poll waited: stop now
@@ -143,7 +145,7 @@ def follow(f):
                 raise
             changed = False
             api_trouble(f, exc)
-        cancel["known"]["run_started"] = f.run is not None
+        cancel.known["run_started"] = f.run is not None
         if f.item_state == "failed" and f.run is None:
             return f.result(f.item_state)
         if f.run_state in RUN_END_STATES:
@@ -158,7 +160,7 @@ def pause(f, seconds):
     for limit in (f.deadline, f.queue_deadline if f.run is None else None):
         if limit is not None:
             end = min(end, limit)
-    while not cancel["requested"] and not parent_gone():
+    while not cancel.requested and not parent_gone():
         left = end - time.monotonic()
         if left <= 0:
             break
@@ -174,7 +176,7 @@ def api_trouble(f, exc):
         f.error_reports += 1  # a dead server is reported every minute, not silent for ten
         f.progress("api_error", message=f"{describe_error(exc)} (failing for {now - f.error_since:.0f}s)")
     if now - f.error_since > MAX_ERROR_STREAK_SECONDS:
-        raise QueueError(f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
+        raise UserError(f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
                          f"queue item {f.queued.id}: {describe_error(exc)}")
 
 
@@ -189,7 +191,7 @@ def poll(f):
     elif f.run is None:
         item = fetch_item(f)
         if item is None:
-            raise QueueError(f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
+            raise UserError(f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
                              "by someone else before its run started.")
         f.item_state = str(item.get("state") or "").lower() or "pending"
         if f.item_state == "failed":
@@ -221,3 +223,18 @@ def fetch_item(f):
     }), "reading the queue item")
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     return queue.get("runQueueItem")
+
+
+def finish_following(request: Request, f: Follower, base, ended) -> None:
+    """The end of a followed run (after_run.finish): read back when it started, its output.log when
+    it failed on its own (not by a cancel or a timeout), then the result."""
+    finish(
+        request,
+        entity=f.queued.entity,
+        project=f.queued.project,
+        run_id=f.run_id,
+        public_api=f.public_api,
+        result={**base, **ended},
+        read_back=f.run is not None,
+        run_log=None if ended.get("cancelled") or ended.get("timed_out") else (lambda: f.run),
+    )

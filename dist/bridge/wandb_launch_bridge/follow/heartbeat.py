@@ -9,14 +9,13 @@ import json
 import math
 import time
 
-from ..protocol import emit
+from ..protocol import Progress, emit_heartbeat
 
 
 class Heartbeat:
-    def __init__(self, progress, clock=time.monotonic):
-        progress = progress or {}
-        self.interval = float(progress.get("interval_seconds") or 0)
-        self.metrics = [str(m) for m in progress.get("metrics") or []]
+    def __init__(self, progress: Progress, clock=time.monotonic):
+        self.interval = float(progress.interval_seconds or 0)
+        self.metrics = [str(m) for m in progress.metrics]
         self.clock = clock
         self.last = None
 
@@ -41,7 +40,7 @@ class Heartbeat:
     def beat(self, run_id, run):
         """One heartbeat event from the public API's Run as last loaded."""
         summary = summary_of(run)
-        emit("heartbeat", run_id=run_id, step=last_step(summary, run),
+        emit_heartbeat(run_id=run_id, step=last_step(summary, run),
              metrics={name: shown_value(metric_value(summary, name)) for name in self.metrics})
 
 
@@ -74,11 +73,12 @@ def summary_of(run):
 
 
 def metric_value(summary, name):
-    """A summary key as logged ("eval/acc"), else the same path through nested dicts."""
+    """The action's one rule for a metric's name (its gates read summaries the same way): the key
+    exactly as logged ("eval/acc", "a.b"), else a path through nested dicts split on "." only."""
     if name in summary:
         return summary[name]
     node = summary
-    for part in name.replace(".", "/").split("/"):
+    for part in name.split("."):
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
@@ -86,7 +86,7 @@ def metric_value(summary, name):
 
 
 def shown_value(value):
-    """A metric for a heartbeat line: a number or short text (run_record.json_safe keeps whole values)."""
+    """A metric for a heartbeat line: a number or short text (after_run.record.json_safe keeps whole values)."""
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):

@@ -2,18 +2,17 @@
 queue and a started run is stopped (stopRun); with no agent in time the item is removed.
 
 A cancel or timeout has CANCEL_SECONDS for all its calls, each with its own deadline
-(deadline.py): a dead or hanging server cannot hold it. What could not be confirmed in that time
+(call_with_deadline): a dead or hanging server cannot hold it. What could not be confirmed in that time
 is said so: `unconfirmed` for a run whose stop got no answer."""
 
 from __future__ import annotations
 
 import time
 
-from ..protocol import begin_cancel, cancel
-from ..deadline import CANCEL_SECONDS, UNCONFIRMED, Budget, DeadlineExceeded, call_with_deadline
+from ..cancel import begin_cancel, cancel
+from ..deadline import Budget, DeadlineExceeded, call_with_deadline
+from ..protocol import CANCEL_SECONDS, RUN_END_STATES, UNCONFIRMED
 from ..sdk.api import describe_error, is_transient
-
-RUN_END_STATES = ("finished", "failed", "crashed", "killed", "preempted")
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.
 NO_AGENT_SECONDS = 30.0
 
@@ -27,8 +26,8 @@ def no_agent(f):
 def stop(f, reason):
     """Cancel or timeout: a waiting item leaves the queue, a started run is stopped."""
     begin_cancel(reason)
-    cancel["reason"] = reason
-    cancel["phase"] = "stopping"
+    cancel.reason = reason
+    cancel.phase = "stopping"
     budget = Budget(CANCEL_SECONDS)
     flags = {"cancelled": reason == "cancelled", "timed_out": reason == "timeout"}
     if f.run is None and f.item_state not in ("pending", "failed"):

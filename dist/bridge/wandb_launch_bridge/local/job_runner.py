@@ -51,7 +51,7 @@ def run_job(run, args, work_dir, env):
 
     if run._terminate_flag:  # cancelled before the job started
         return
-    # Through the module's own subprocess, so the session patch (sdk_patches.py) applies.
+    # Through the module's own subprocess, so the session patch (local.patches) applies.
     process = local_container.subprocess.Popen(
         args, close_fds=True, stdout=local_container.subprocess.PIPE, stderr=local_container.subprocess.STDOUT,
         bufsize=0, cwd=work_dir, env=env,

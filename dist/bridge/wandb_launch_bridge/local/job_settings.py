@@ -5,9 +5,9 @@ can read them from /proc, and where Linux allows one word or variable 128 KiB at
 run config made the job fail to start (E2BIG).
 
 Here launch's get_env_vars_dict hands the settings to `pending` instead; the job's process gets
-them merged into its environment (sdk_patches._LocalJobSubprocess), and `docker run` names them
+them merged into its environment (local.patches._JobSubprocess), and `docker run` names them
 with `-e K` only, so docker reads each value from that environment. A run config too large for one
-variable goes to a file that wandb.init reads (run_config_file.py), mounted into a container."""
+variable goes to a file that wandb.init reads (run_config_file), mounted into a container."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A local job's W&B run ends as the job did.
 
-The job has its own wandb-core (sdk_patches.job_without_launcher_service): when it exits, its run
+The job has its own wandb-core (local.patches.start_jobs_on_their_own): when it exits, its run
 is finished or failed by the job's own SDK. A job that was killed (SIGKILL, out of memory, a
 cancel) takes its wandb-core with it, and W&B would call the run `running` until its heartbeat
 timeout makes it `crashed`, minutes later. So once the launcher has seen such a job end, a run
@@ -28,7 +28,7 @@ mutation UpdateRunState($input: UpdateRunStateInput!) {
 
 
 def settle_for(launcher_state, warnings):
-    """The `settle` for run_record.read_run, given how the launcher saw the job end."""
+    """The `settle` for after_run.record.read_run, given how the launcher saw the job end."""
 
     def settle(run, state, deadline):
         if launcher_state == "finished":

@@ -1,17 +1,24 @@
-"""Is the wandb SDK of this interpreter the one the action was asked for? (src/sdk-setup.ts)
+"""Is the wandb SDK of this interpreter the one the action was asked for? (the action's SDK setup)
 
 The action sends a PEP 440 specifier (">=0.17", "==0.30.0", ">=0.20,<0.31") and the modules the
 resource's runner imports. All of this is answered without importing the SDK where the metadata
 tells, and before anything is launched, so that when the answer is no the action can install a
-suitable wandb and start the bridge again. Standard library only: `packaging` may be absent.
+suitable wandb and start the bridge again (`check_before_import`). Standard library only:
+`packaging` may be absent.
 """
 
+from __future__ import annotations
+
 import os
+import sys
+import traceback
+from typing import Optional, Tuple, Union
 
-MIN_WANDB = (0, 17, 3)  # the oldest release contract-tested (README, Supported versions)
+from ..protocol import MIN_WANDB_VERSION, Request, emit_error, emit_sdk
 
 
-def version_tuple(text):
+
+def version_tuple(text: object) -> Tuple[int, ...]:
     parts = []
     for piece in str(text).split("."):
         digits = "".join(ch for ch in piece if ch.isdigit()) if piece[:1].isdigit() else ""
@@ -19,6 +26,9 @@ def version_tuple(text):
             break
         parts.append(int(digits))
     return tuple(parts) or (0,)
+
+
+MIN_WANDB = version_tuple(MIN_WANDB_VERSION)  # the oldest release contract-tested (README, Supported versions)
 
 
 _PRE_PHASES = {"a": 0, "b": 1, "rc": 2}
@@ -54,7 +64,7 @@ def _release(text):
     return [int(p) for p in m.group(1).split(".")] if m else [0]
 
 
-def satisfies(version, specifier):
+def satisfies(version: str, specifier: str) -> bool:
     """True when version meets every clause of the specifier set."""
     for clause in filter(None, (c.strip() for c in str(specifier).split(","))):
         for op in ("===", "~=", "==", "!=", "<=", ">=", "<", ">"):
@@ -82,16 +92,16 @@ def satisfies(version, specifier):
     return True
 
 
-def wandb_problem(version, requirement):
+def wandb_problem(version: str, requirement: Optional[str]) -> Optional[str]:
     """Why this wandb version will not do, or None."""
     if version_tuple(version) < MIN_WANDB:
-        return f"wandb {version} is older than 0.17.3, the oldest this action supports"
+        return f"wandb {version} is older than {MIN_WANDB_VERSION}, the oldest this action supports"
     if requirement and not satisfies(version, requirement):
         return f"wandb {version} does not satisfy wandb_version {requirement}"
     return None
 
 
-def installed_wandb_version():
+def installed_wandb_version() -> Union[str, None, bool]:
     """The version of the wandb `import wandb` would load, from its dist-info, without importing it.
     None when that cannot be told this way (no metadata beside it, or several)."""
     import importlib.util
@@ -109,7 +119,7 @@ def installed_wandb_version():
     return infos[0][len("wandb-"):-len(".dist-info")] if len(infos) == 1 else None
 
 
-def missing_modules(names):
+def missing_modules(names: "list[str] | tuple[str, ...]") -> "list[str]":
     """The modules (dotted names) that cannot be found, looked up without being imported."""
     import importlib.util
 
@@ -121,3 +131,45 @@ def missing_modules(names):
         except (ImportError, ValueError):  # a parent package is missing
             missing.append(name)
     return missing
+
+
+def base_python() -> str:
+    """The interpreter a virtualenv of the action's is built from: a venv's own base, not the venv."""
+    return getattr(sys, "_base_executable", None) or sys.executable
+
+
+def report_unsatisfied(version: Optional[str], problem: str, requirement: str, kind: str = "wandb_unsatisfied") -> None:
+    """Nothing was launched: the action may install a satisfying wandb and start the bridge again."""
+    print(f"{problem} for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
+    emit_error(kind=kind, message=problem, exception_type=None, traceback=None, python=sys.executable,
+               python_version=sys.version.split()[0], wandb_version=version, requirement=requirement,
+               base_python=base_python())
+
+
+def report_missing(exc: Optional[BaseException]) -> int:
+    emit_sdk(python=sys.executable, python_version=sys.version.split()[0], wandb_version=None)
+    print(f"wandb is not installed for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
+    emit_error(kind="wandb_missing", message=f"{exc}" if exc else "No module named 'wandb'",
+               exception_type=type(exc).__name__ if exc else None,
+               traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc else None,
+               python=sys.executable, python_version=sys.version.split()[0], base_python=base_python())
+    return 0
+
+
+def check_before_import(request: Request, requirement: str) -> Optional[int]:
+    """Told by the metadata: an unsuitable or incomplete SDK is reported without importing it.
+    Returns the exit code when nothing is to be launched, else None."""
+    found = installed_wandb_version()
+    if found is False:
+        return report_missing(None)
+    problem = wandb_problem(str(found), requirement) if found else None
+    if problem:
+        report_unsatisfied(str(found), problem, requirement)
+        return 0
+    missing = missing_modules(request.required_modules or ())
+    if missing:
+        report_unsatisfied(str(found) if found else None,
+                           f"{', '.join(missing)} not installed ({request.resource} needs "
+                           f"{'it' if len(missing) == 1 else 'them'})", requirement, kind="packages_missing")
+        return 0
+    return None

@@ -1,15 +1,14 @@
 """Queue mode's checks before anything is pushed: the job exists, the queue exists, and the
-template variables fit the queue's schemas. QueueError is a problem the user has to fix."""
+template variables fit the queue's schemas. A UserError is a problem the user has to fix."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from ..errors import ClassifiedError, http_status, look_for_job
-from ..sdk.api import describe_error, graphql, is_transient, with_retries
-
-LAUNCH_DEFAULT_PROJECT = "model-registry"  # wandb.sdk.launch.utils.LAUNCH_DEFAULT_PROJECT
+from ..errors import ClassifiedError, UserError, http_status
+from ..sdk.api import LAUNCH_DEFAULT_PROJECT, describe_error, graphql, is_transient, with_retries
+from ..sdk.job_lookup import look_for_job
 
 QUEUE_QUERY = """
 query LaunchActionRunQueue($entityName: String!, $projectName: String!, $queueName: String!) {
@@ -36,10 +35,6 @@ query LaunchActionTemplateVariables($entityName: String!, $id: ID!) {
 """
 
 
-class QueueError(Exception):
-    """A problem the user has to fix; its message is the step's error."""
-
-
 def check_job(public_api, job, entity, sleep):
     """launch_add checks the job only after pushing; here nothing is pushed for a missing job.
     (`_artifact` from 0.2x; 0.17 and 0.18 have only `artifact`.)"""
@@ -53,7 +48,7 @@ def check_job(public_api, job, entity, sleep):
         found = look_for_job(public_api, job, entity, None, sleep)
         detail = found.detail if found is not None else {}
         if found is None:
-            raise QueueError(f"Checking job {job} failed: {describe_error(exc)}. Nothing was queued.")
+            raise UserError(f"Checking job {job} failed: {describe_error(exc)}. Nothing was queued.")
         raise ClassifiedError("job_not_found", describe_error(exc), **detail)
 
 
@@ -66,11 +61,11 @@ def find_queue(public_api, entity, project_queue, queue, sleep):
             sleep,
         )
     except Exception as exc:
-        raise QueueError(f"Could not look up queue {where} of entity {entity}: {describe_error(exc)}. Nothing was queued.")
+        raise UserError(f"Could not look up queue {where} of entity {entity}: {describe_error(exc)}. Nothing was queued.")
     found = ((res or {}).get("project") or {}).get("runQueue")
     if not found:
         scope = "" if project_queue == LAUNCH_DEFAULT_PROJECT else f" (project_queue {project_queue})"
-        raise QueueError(f"Queue {queue} was not found for entity {entity}{scope}. Nothing was queued.")
+        raise UserError(f"Queue {queue} was not found for entity {entity}{scope}. Nothing was queued.")
     return found
 
 
@@ -117,7 +112,7 @@ def check_template_variables(values, schemas, queue):
             continue
         checked[key] = value
     if problems:
-        raise QueueError("template_variables do not fit the queue (nothing was queued):\n"
+        raise UserError("template_variables do not fit the queue (nothing was queued):\n"
                          + "\n".join(f"  - {p}" for p in problems))
     return checked
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..protocol import cancel
+from ..cancel import cancel
 from ..deadline import call_with_deadline
 from ..sdk.api import describe_error, graphql
 
@@ -35,7 +35,7 @@ LOOKUP_SECONDS = 30.0
 def items_for_run(public_api, queued, run_id):
     res = call_with_deadline(lambda: graphql(public_api, ITEMS_QUERY, {
         "projectName": queued.project_queue, "entityName": queued.entity, "runQueue": queued.queue_name,
-    }), LOOKUP_SECONDS, "listing the queue's items", give_up=lambda: cancel["requested"])
+    }), LOOKUP_SECONDS, "listing the queue's items", give_up=lambda: cancel.requested)
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     edges = (queue.get("runQueueItems") or {}).get("edges") or []
     nodes = [edge.get("node") or {} for edge in edges]

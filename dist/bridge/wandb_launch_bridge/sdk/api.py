@@ -1,9 +1,25 @@
-"""Calls to the W&B API from queue mode: the SDK's own GraphQL client, retries of transient
-errors, and how an API error is worded."""
+"""The W&B API as the bridge calls it: the server's address, the SDK's launch and GraphQL
+clients, retries of transient errors, and how an API error is worded."""
 
 from __future__ import annotations
 
+import os
 import re
+
+LAUNCH_DEFAULT_PROJECT = "model-registry"  # wandb.sdk.launch.utils.LAUNCH_DEFAULT_PROJECT
+
+
+def base_url():
+    return os.environ.get("WANDB_BASE_URL") or "https://api.wandb.ai"
+
+
+def make_api():
+    # wandb >= 0.2x: LaunchApi; before that the internal Api had the same launch operations.
+    try:
+        from wandb.sdk.launch.api import LaunchApi
+    except ImportError:
+        from wandb.apis.internal import Api as LaunchApi
+    return LaunchApi()
 
 _TRANSIENT = re.compile(
     r"\b(429|500|502|503|504)\b|too many requests|bad gateway|service unavailable|gateway time-?out"
@@ -56,25 +72,3 @@ def with_retries(call, sleep, attempts=5, first_pause=1.0):
 def describe_error(exc):
     return f"{exc}" or type(exc).__name__
 
-
-def call_within(seconds, call, what):
-    """call() in a daemon thread, given `seconds`: a hung connection cannot hold the step.
-    Raises what call() raised, or TimeoutError naming `what`."""
-    import threading
-
-    box = {}
-
-    def run():
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, name=what, daemon=True)
-    worker.start()
-    worker.join(max(0.0, seconds))
-    if "error" in box:
-        raise box["error"]
-    if "value" not in box:
-        raise TimeoutError(f"W&B did not answer within {seconds:g}s {what}")
-    return box["value"]

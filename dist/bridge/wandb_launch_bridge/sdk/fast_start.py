@@ -1,26 +1,59 @@
-"""wandb-core, the SDK's service process: started early, and without sleeping on its port file.
+"""The import path made fast: what the bridge does so that `import wandb` and the first API call
+cost less, without changing what they do.
 
-wandb >= 0.2x starts its wandb-core service and polls for the port file it writes, sleeping 0.2 s
-between looks (`sdk/lib/service/service_port_file.py`, `poll_for_token`), although the file is
-there about 20 ms after the start: most of that sleep is lost on every launch. Those releases
-have a knob for it, the module's `_SLEEP`; with it, the poll looks every 5 ms. Releases without
-the knob (0.17, 0.18: `time.sleep(0.2)` inline in `sdk/service/service.py`) are left alone.
-
-Where the public API goes through wandb-core (`apis/public/service_api.py`, 0.2x), the launch's
-first request starts it and waits for it. `start_in_background()` has the SDK start it (its own
-thread-safe `wandb_setup.singleton().ensure_service()`) while the bridge imports the launch modules,
-so that wait overlaps them; the launch's own call then finds the connection made. Should the
-early start fail, the launch's call starts it again and reports the failure as it always did.
+- The cyclic garbage collector is off while the SDK imports (it builds hundreds of pydantic models,
+  and the collector would walk that growing heap again and again, ~0.1 s), and back on once the
+  launch is done. What exists by then is frozen first (`gc.freeze`): long-lived modules and
+  classes, never garbage. Without that, the first full collection walks all of it at once, about
+  80 ms on the launch path, and every later full collection of an hours-long wait walks it again.
+- Pydantic's field docstrings are not extracted from source (`skip_field_docstrings`).
+- wandb-core, the SDK's service process, is started early, and without sleeping on its port file.
+  wandb >= 0.2x starts it and polls for the port file it writes, sleeping 0.2 s between looks
+  (`sdk/lib/service/service_port_file.py`, `poll_for_token`), although the file is there about
+  20 ms after the start. Those releases have a knob for it, the module's `_SLEEP`; with it, the
+  poll looks every 5 ms. Releases without the knob (0.17, 0.18: `time.sleep(0.2)` inline in
+  `sdk/service/service.py`) are left alone. Where the public API goes through wandb-core
+  (`apis/public/service_api.py`, 0.2x), the launch's first request starts it and waits for it:
+  `start_in_background()` has the SDK start it (its own thread-safe
+  `wandb_setup.singleton().ensure_service()`) while the bridge imports the launch modules, so that
+  wait overlaps them. Should the early start fail, the launch's call starts it again and reports
+  the failure as it always did.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import os
 import sys
 import threading
 import time
 
 POLL_SECONDS = 0.005
+
+
+def pause_collector():
+    gc.disable()
+
+
+def resume_collector():
+    if gc.isenabled():
+        return
+    gc.freeze()
+    gc.enable()
+
+
+def skip_field_docstrings():
+    """Field docstrings only feed pydantic's JSON schema; wandb asks pydantic to extract them from
+    source at import time, which costs about a third of `import wandb`. A launch needs none."""
+    if os.environ.get("WANDB_LAUNCH_ACTION_FULL_IMPORT"):
+        return
+    try:
+        from pydantic._internal import _fields
+    except Exception:
+        return  # another pydantic layout: import as usual
+    if hasattr(_fields, "extract_docstrings_from_cls"):
+        _fields.extract_docstrings_from_cls = lambda cls, use_inspect=False: {}
 
 
 def poll_port_file_quickly():
@@ -44,7 +77,7 @@ def start_in_background():
         if importlib.util.find_spec("wandb.apis.public.service_api") is None:
             return None
         from wandb.sdk import wandb_setup
-        from wandb.sdk.lib.service import service_connection  # noqa: F401 (imported here, not in the thread)
+        from wandb.sdk.lib.service import service_connection  # noqa: F401  (imported here, not in the thread)
     except Exception:
         return None
     if not hasattr(wandb_setup, "singleton") or not hasattr(wandb_setup._WandbSetup, "ensure_service"):
