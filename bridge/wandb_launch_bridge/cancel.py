@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import signal
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable
 
 from .deadline import kill_groups, start_watchdog
 from .protocol import UNCONFIRMED, WATCHDOG_SECONDS, emit_result, flush_channel, has_ended, result_sent
 
 
-def _no_groups() -> List[int]:
+def _no_groups() -> list[int]:
     return []
 
 
@@ -23,17 +23,17 @@ class CancelState:
 
     requested: bool = False
     # Why: "cancelled" (a signal, the action gone) or "timeout"; None until a cancel starts.
-    reason: Optional[str] = None
+    reason: str | None = None
     # Where the bridge is: "start" and "launch" (a signal abandons them), "push", "wait", "stopping".
     phase: str = "start"
     # Ends a wait's sleep at once (set by the wait that sleeps).
-    wake: Optional[Callable[[], None]] = None
+    wake: Callable[[], object] | None = None
     # The action's PID, to notice that it was killed outright.
-    parent: Optional[int] = None
+    parent: int | None = None
     # What a result must say if the cancel overruns its deadline (queue item, run ID, ...).
-    known: Dict[str, Any] = field(default_factory=dict)
+    known: dict[str, Any] = field(default_factory=dict)
     # The process groups of local jobs, which must not outlive the bridge.
-    job_groups: Callable[[], List[int]] = _no_groups
+    job_groups: Callable[[], list[int]] = _no_groups
 
 
 cancel = CancelState()

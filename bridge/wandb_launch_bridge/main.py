@@ -25,7 +25,6 @@ from .preflight.sdk_version import (
 from .preflight.server_probe import ServerProbe
 from .protocol import (
     MIN_WANDB_VERSION,
-    BadRequest,
     Request,
     emit_result,
     emit_sdk,

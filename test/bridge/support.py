@@ -7,7 +7,7 @@ import contextlib
 import io
 import json
 import os
-from typing import Any, Dict, Iterator, List
+from typing import Any, Iterator
 
 from . import BRIDGE_DIR
 
@@ -15,7 +15,7 @@ ROOT = os.path.dirname(BRIDGE_DIR)
 SCHEMA_PATH = os.path.join(BRIDGE_DIR, "protocol.schema.json")
 
 
-def load_schema() -> Dict[str, Any]:
+def load_schema() -> dict[str, Any]:
     with open(SCHEMA_PATH, encoding="utf-8") as f:
         return json.load(f)
 
@@ -31,10 +31,10 @@ _TYPES = {
 }
 
 
-def problems(value: Any, schema: Dict[str, Any], where: str = "$") -> List[str]:
+def problems(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
     """Where `value` breaks `schema` (type, const, enum, anyOf, items, properties, required,
     additionalProperties, minimum, maximum); an empty list when it fits."""
-    found: List[str] = []
+    found: list[str] = []
     if "anyOf" in schema or "oneOf" in schema:
         options = schema.get("anyOf") or schema.get("oneOf") or []
         if not any(not problems(value, option, where) for option in options):
@@ -74,13 +74,13 @@ def problems(value: Any, schema: Dict[str, Any], where: str = "$") -> List[str]:
 
 
 @contextlib.contextmanager
-def captured_events() -> Iterator[List[Dict[str, Any]]]:
+def captured_events() -> Iterator[list[dict[str, Any]]]:
     """The events emitted inside the block, parsed, in order (the channel is a StringIO meanwhile)."""
     from wandb_launch_bridge.protocol import events
 
     saved = (events._channel.events, events._channel.ended, events._channel.result_sent)
     buffer = io.StringIO()
-    seen: List[Dict[str, Any]] = []
+    seen: list[dict[str, Any]] = []
     events._channel.events = buffer
     try:
         yield seen

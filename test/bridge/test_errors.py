@@ -38,8 +38,13 @@ class Classify(unittest.TestCase):
         cases = [
             (AuthenticationError("bad key"), ("auth_rejected", {"status": None})),
             (CommError("wrapped", HTTPError(401)), ("auth_rejected", {"status": 401})),
-            (ConfigException("no config"), ("runner_not_configured",
-                                             {"what": "no Kubernetes configuration (kubeconfig or in-cluster service account)"})),
+            (
+                ConfigException("no config"),
+                (
+                    "runner_not_configured",
+                    {"what": "no Kubernetes configuration (kubeconfig or in-cluster service account)"},
+                ),
+            ),
             (CommError("boom", HTTPError(502)), ("server_error", {"status": 502})),
             (CommError("503 Service Unavailable"), ("server_error", {"status": None})),
             (RuntimeError("docker build failed: network unreachable"), ("launch_error", {})),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import os
 import unittest
-from typing import Dict, List, Set
 
 from . import BRIDGE_DIR
 
@@ -14,7 +13,7 @@ PACKAGE = "wandb_launch_bridge"
 MAX_LINES = 350
 
 
-def modules() -> Dict[str, str]:
+def modules() -> dict[str, str]:
     """Dotted module name -> file path, for every module of the package."""
     found = {}
     root = os.path.join(BRIDGE_DIR, PACKAGE)
@@ -30,15 +29,15 @@ def modules() -> Dict[str, str]:
     return found
 
 
-def import_graph() -> Dict[str, Set[str]]:
+def import_graph() -> dict[str, set[str]]:
     """Module -> the package's modules it imports (at any depth of its code, lazy imports too)."""
     known = modules()
-    graph: Dict[str, Set[str]] = {}
+    graph: dict[str, set[str]] = {}
     for name, path in known.items():
         package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read(), path)
-        edges: Set[str] = set()
+        edges: set[str] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
@@ -59,14 +58,14 @@ def import_graph() -> Dict[str, Set[str]]:
     return graph
 
 
-def find_cycle(graph: Dict[str, Set[str]]) -> List[str]:
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
     """One import cycle as a list of modules (first == last), or [] when there is none. A package's
     own __init__ re-exporting its modules is not a cycle of theirs: edges into a package's parent
     packages are left out (importing a submodule runs them anyway, and they import nothing back)."""
-    state: Dict[str, int] = {}
-    stack: List[str] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
 
-    def visit(node: str) -> List[str]:
+    def visit(node: str) -> list[str]:
         state[node] = 1
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
@@ -100,6 +99,13 @@ class Shape(unittest.TestCase):
 
     def test_the_graph_sees_lazy_imports(self):
         self.assertIn(f"{PACKAGE}.direct.launch", import_graph()[f"{PACKAGE}.main"])
+
+    def test_every_module_imports_without_the_sdk(self):
+        import importlib
+
+        for name in sorted(modules()):
+            with self.subTest(module=name):
+                importlib.import_module(name)
 
     def test_no_module_over_the_line_limit(self):
         for name, path in modules().items():

@@ -9,7 +9,7 @@ import dataclasses
 import inspect
 import io
 import unittest
-from typing import Any, Dict, Set, Tuple
+from typing import Any
 
 from wandb_launch_bridge import protocol
 from wandb_launch_bridge.protocol.request import BadRequest, Request, parse_object, read_request
@@ -19,7 +19,7 @@ from .support import captured_events, load_schema, problems
 SCHEMA = load_schema()
 
 
-def parameters(function: Any) -> Tuple[Set[str], Set[str]]:
+def parameters(function: Any) -> tuple[set[str], set[str]]:
     """(all, required) keyword-only parameter names of an emit function."""
     params = inspect.signature(function).parameters.values()
     names = {p.name for p in params}
@@ -27,22 +27,22 @@ def parameters(function: Any) -> Tuple[Set[str], Set[str]]:
     return names, required
 
 
-def object_alternatives(schema: Dict[str, Any]):
+def object_alternatives(schema: dict[str, Any]):
     return schema.get("anyOf") or schema.get("oneOf") or [schema]
 
 
-def dataclass_problems(cls: Any, schema: Dict[str, Any], where: str):
+def dataclass_problems(cls: Any, schema: dict[str, Any], where: str):
     """How the dataclass `cls` differs from the object schema (recursively for nested objects)."""
     found = []
     alternatives = object_alternatives(schema)
-    properties: Dict[str, Any] = {}
+    properties: dict[str, Any] = {}
     for alternative in alternatives:
         properties.update(alternative.get("properties", {}))
     if len(alternatives) > 1:
         # one of several objects: every field optional, exactly one given (ONE_OF)
         if not getattr(cls, "ONE_OF", False):
             found.append(f"{where}: the schema allows one of {len(alternatives)} objects; {cls.__name__} is not ONE_OF")
-        required: Set[str] = set()
+        required: set[str] = set()
     else:
         required = set(schema.get("required", []))
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -129,15 +129,30 @@ class Constants(unittest.TestCase):
 
 
 # Representative values for each event: its required parameters, then every optional one given.
-SAMPLES: Dict[str, Tuple[Dict[str, Any], Dict[str, Any]]] = {
+SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "sdk": ({"python": "/usr/bin/python3", "python_version": "3.11.2", "wandb_version": None}, {}),
     "submitted": (
-        {"run_id": "r", "backend_id": "123", "entity": "e", "project": None, "run_type": "LocalSubmittedRun",
-         "launch_seconds": 0.25},
+        {
+            "run_id": "r",
+            "backend_id": "123",
+            "entity": "e",
+            "project": None,
+            "run_type": "LocalSubmittedRun",
+            "launch_seconds": 0.25,
+        },
         {},
     ),
-    "queued": ({"queue_item_id": "q1", "queue": "gpu", "project_queue": "model-registry", "run_id": None,
-                "entity": "e", "project": "p"}, {}),
+    "queued": (
+        {
+            "queue_item_id": "q1",
+            "queue": "gpu",
+            "project_queue": "model-registry",
+            "run_id": None,
+            "entity": "e",
+            "project": "p",
+        },
+        {},
+    ),
     "progress": ({"stage": "claimed", "run_id": "r", "item_state": "claimed", "run_state": None, "message": None}, {}),
     "heartbeat": ({"run_id": "r", "step": 3, "metrics": {"loss": 0.5, "name": "x", "done": False, "none": None}}, {}),
     "run_log": ({"run_id": "r", "lines": ["a", "b"], "note": None}, {}),
@@ -146,14 +161,31 @@ SAMPLES: Dict[str, Tuple[Dict[str, Any], Dict[str, Any]]] = {
     "tags": ({"tags": ["main"], "error": None}, {}),
     "result": (
         {"state": "finished", "cancelled": False, "timed_out": False, "submitted": True, "cancel_error": None},
-        {"backend_id": "123", "exit_code": 0, "job_tail": ["done"], "queue_item_id": "q1", "run_id": "r",
-         "item_state": "claimed", "item_error": "boom", "item_error_stage": "agent", "item_error_files": ["f"],
-         "run_started": True, "queue_timed_out": False, "item_removed": False},
+        {
+            "backend_id": "123",
+            "exit_code": 0,
+            "job_tail": ["done"],
+            "queue_item_id": "q1",
+            "run_id": "r",
+            "item_state": "claimed",
+            "item_error": "boom",
+            "item_error_stage": "agent",
+            "item_error_files": ["f"],
+            "run_started": True,
+            "queue_timed_out": False,
+            "item_removed": False,
+        },
     ),
     "error": (
         {"kind": "wandb_unsatisfied", "message": "m", "exception_type": None, "traceback": None},
-        {"detail": {"base_url": "https://api.wandb.ai", "status": 500}, "python": "/p", "base_python": "/b",
-         "python_version": "3.11.2", "wandb_version": "0.16.0", "requirement": ">=0.17"},
+        {
+            "detail": {"base_url": "https://api.wandb.ai", "status": 500},
+            "python": "/p",
+            "base_python": "/b",
+            "python_version": "3.11.2",
+            "wandb_version": "0.16.0",
+            "requirement": ">=0.17",
+        },
     ),
 }
 
@@ -173,10 +205,29 @@ class EventLines(unittest.TestCase):
 
     def test_optional_fields_left_as_none_are_left_out(self):
         with captured_events() as seen:
-            protocol.emit_result(state=None, cancelled=True, timed_out=False, submitted=False, cancel_error=None,
-                                 backend_id=None, run_started=False)
-        self.assertEqual(seen, [{"event": "result", "state": None, "cancelled": True, "timed_out": False,
-                                 "submitted": False, "cancel_error": None, "run_started": False}])
+            protocol.emit_result(
+                state=None,
+                cancelled=True,
+                timed_out=False,
+                submitted=False,
+                cancel_error=None,
+                backend_id=None,
+                run_started=False,
+            )
+        self.assertEqual(
+            seen,
+            [
+                {
+                    "event": "result",
+                    "state": None,
+                    "cancelled": True,
+                    "timed_out": False,
+                    "submitted": False,
+                    "cancel_error": None,
+                    "run_started": False,
+                }
+            ],
+        )
 
     def test_fail_reports_the_exception(self):
         try:

@@ -9,6 +9,8 @@ baseline then say "no baseline" and follow gate_missing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..deadline import call_with_deadline
 from ..protocol import Baseline, emit_baseline
 from ..sdk.api import describe_error
@@ -19,7 +21,7 @@ LOOKUP_SECONDS = 10.0
 PAGE = 5
 
 
-def find_baseline(api, entity, project, run_id, spec: Baseline):
+def find_baseline(api, entity, project, run_id, spec: Baseline) -> tuple[str | None, Any]:
     """(path, summary) of the baseline run, or (None, None) when none matches."""
     if spec.path is not None:
         run = api.run(spec.path)
@@ -35,7 +37,7 @@ def find_baseline(api, entity, project, run_id, spec: Baseline):
 def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=LOOKUP_SECONDS):
     """Look the baseline up within `seconds` and emit the `baseline` event."""
     if spec.filters is not None and not (entity and project):
-        emit_baseline( path=None, summary=None, error="the run's entity or project is unknown: no baseline to look up")
+        emit_baseline(path=None, summary=None, error="the run's entity or project is unknown: no baseline to look up")
         return
 
     def lookup():
@@ -44,8 +46,12 @@ def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=L
         return find_baseline(api or wandb.Api(timeout=max(1, int(seconds))), entity, project, run_id, spec)
 
     try:
-        path, summary = call_with_deadline(lookup, seconds, "looking up the baseline run",
-                                           timeout_message=f"W&B did not answer within {seconds:g}s looking up the baseline run")
+        path, summary = call_with_deadline(
+            lookup,
+            seconds,
+            "looking up the baseline run",
+            timeout_message=f"W&B did not answer within {seconds:g}s looking up the baseline run",
+        )
     except Exception as exc:  # a baseline that cannot be read is "no baseline"
         emit_baseline(path=None, summary=None, error=f"the baseline run could not be read: {describe_error(exc)}")
         return

@@ -5,7 +5,7 @@ result. The baseline and the tags are skipped after a cancel, which must end in 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable
 
 from ..cancel import cancel
 from ..deadline import seconds_for
@@ -16,7 +16,7 @@ from .record import report_record
 from .tags import report_tags
 
 
-def after_run(request: Request, entity: Optional[str], project: Optional[str], run_id: Optional[str], api: Any = None):
+def after_run(request: Request, entity: str | None, project: str | None, run_id: str | None, api: Any = None):
     if cancel.requested:
         return
     if request.baseline is not None:
@@ -28,15 +28,15 @@ def after_run(request: Request, entity: Optional[str], project: Optional[str], r
 def finish(
     request: Request,
     *,
-    entity: Optional[str],
-    project: Optional[str],
-    run_id: Optional[str],
+    entity: str | None,
+    project: str | None,
+    run_id: str | None,
     public_api: Any,
-    result: Dict[str, Any],
+    result: dict[str, Any],
     read_back: bool = True,
-    settle: Optional[Callable[..., Any]] = None,
-    warnings: Optional[List[str]] = None,
-    run_log: Optional[Callable[[], Any]] = None,
+    settle: Callable[..., Any] | None = None,
+    warnings: list[str] | None = None,
+    run_log: Callable[[], Any] | None = None,
 ) -> None:
     """record → baseline → tags → output log → result. `read_back`: whether there is a run on W&B
     to read (a queue item whose run never started has none); `run_log()`: the public API's run
@@ -44,8 +44,15 @@ def finish(
     whose own output the log has shown already); `result`: the result event's fields."""
     if read_back:
         # A cancel must end in seconds: the read-back gets less time then.
-        report_record(entity, project, run_id, api=public_api, settle=settle, warnings=warnings if warnings is not None else (),
-                      seconds=seconds_for(2.0 if cancel.requested else 5.0))
+        report_record(
+            entity,
+            project,
+            run_id,
+            api=public_api,
+            settle=settle,
+            warnings=warnings if warnings is not None else (),
+            seconds=seconds_for(2.0 if cancel.requested else 5.0),
+        )
         after_run(request, entity, project, run_id, api=public_api)
     if run_log is not None:
         report_run_log(run_log(), run_id, result.get("state"))

@@ -49,14 +49,20 @@ def _read(entity, project, run_id, deadline, api, settle):
     if settle is not None and state in RUN_LIVE_STATES:
         state = settle(run, state, deadline)
     step = run.lastHistoryStep
-    return record_fields(state=state, summary=json_safe(dict(run.summary_metrics or {})),
-                         step=None if step is None or step < 0 else int(step))
+    return record_fields(
+        state=state,
+        summary=json_safe(dict(run.summary_metrics or {})),
+        step=None if step is None or step < 0 else int(step),
+    )
 
 
 def _error_record(entity, project, run_id, exc):
     if is_not_found(exc):
-        return record_fields(missing=True, error=f"W&B has no run {entity}/{project}/{run_id}: the job did not "
-                                                 "call wandb.init, or wrote its run elsewhere")
+        return record_fields(
+            missing=True,
+            error=f"W&B has no run {entity}/{project}/{run_id}: the job did not "
+            "call wandb.init, or wrote its run elsewhere",
+        )
     return record_fields(error=f"reading the run back from W&B failed: {describe_error(exc)}")
 
 

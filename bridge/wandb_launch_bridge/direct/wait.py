@@ -16,6 +16,7 @@ import time
 from ..cancel import begin_cancel, cancel, parent_gone
 from ..deadline import Budget, DeadlineExceeded, run_with_deadline, seconds_from_env
 from ..protocol import CANCEL_SECONDS, RUNNER_END_STATES, UNCONFIRMED
+
 KILL_GRACE_SECONDS = 3.0
 # One poll of a remote run's state: its runner's API (Kubernetes, SageMaker, Vertex) may hang.
 STATUS_SECONDS = 60.0
@@ -87,8 +88,11 @@ async def status_or_wake(run, woken, deadline):
         return status.result()
     status.cancel()
     if not woken.is_set() and (deadline is None or time.monotonic() < deadline):
-        print(f"{type(run).__name__}.get_status() did not answer within {ask:.0f}s: asking again",
-              file=sys.stderr, flush=True)
+        print(
+            f"{type(run).__name__}.get_status() did not answer within {ask:.0f}s: asking again",
+            file=sys.stderr,
+            flush=True,
+        )
     return None
 
 
@@ -133,8 +137,9 @@ async def sdk_call(run, name, budget):
     try:
         return run_with_deadline(getattr(run, name), seconds, name)
     except DeadlineExceeded:
-        raise DeadlineExceeded(f"{type(run).__name__}.{name}() did not return within {seconds:.1f}s "
-                               "(its runner's API did not answer)") from None
+        raise DeadlineExceeded(
+            f"{type(run).__name__}.{name}() did not return within {seconds:.1f}s (its runner's API did not answer)"
+        ) from None
 
 
 async def stop_local_job(run):

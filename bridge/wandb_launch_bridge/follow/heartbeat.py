@@ -40,8 +40,11 @@ class Heartbeat:
     def beat(self, run_id, run):
         """One heartbeat event from the public API's Run as last loaded."""
         summary = summary_of(run)
-        emit_heartbeat(run_id=run_id, step=last_step(summary, run),
-             metrics={name: shown_value(metric_value(summary, name)) for name in self.metrics})
+        emit_heartbeat(
+            run_id=run_id,
+            step=last_step(summary, run),
+            metrics={name: shown_value(metric_value(summary, name)) for name in self.metrics},
+        )
 
 
 def last_step(summary, run):

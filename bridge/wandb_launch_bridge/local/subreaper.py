@@ -45,7 +45,7 @@ def children(zombies=False):
                 stat = f.read()
         except OSError:
             continue
-        state, ppid = stat[stat.rfind(")") + 2:].split()[:2]  # after "pid (comm) "
+        state, ppid = stat[stat.rfind(")") + 2 :].split()[:2]  # after "pid (comm) "
         if int(ppid) == me and (state == "Z") == zombies:
             found.append(int(name))
     return found
@@ -71,9 +71,9 @@ def end_escaped(keep, seconds=2.0):
         if not strays:
             break
         for pid in strays:
-            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            for kill in (os.killpg, os.kill):
                 try:
-                    kill()
+                    kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
             ended += 1

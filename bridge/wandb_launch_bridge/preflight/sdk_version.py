@@ -12,13 +12,11 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from typing import Optional, Tuple, Union
 
 from ..protocol import MIN_WANDB_VERSION, Request, emit_error, emit_sdk
 
 
-
-def version_tuple(text: object) -> Tuple[int, ...]:
+def version_tuple(text: object) -> tuple[int, ...]:
     parts = []
     for piece in str(text).split("."):
         digits = "".join(ch for ch in piece if ch.isdigit()) if piece[:1].isdigit() else ""
@@ -38,8 +36,11 @@ def pep440_key(text):
     """An ordering key for the usual PEP 440 forms: 1.2.3, 1.2rc1, 1.2.post1, 1.2.dev3 (+local ignored)."""
     import re
 
-    m = re.match(r"v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|rc|alpha|beta|c|pre|preview)[-_.]?(\d*))?"
-                 r"(?:[-_.]?(?:post|rev|r)[-_.]?(\d*))?(?:[-_.]?dev[-_.]?(\d*))?", str(text).strip().lower())
+    m = re.match(
+        r"v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|rc|alpha|beta|c|pre|preview)[-_.]?(\d*))?"
+        r"(?:[-_.]?(?:post|rev|r)[-_.]?(\d*))?(?:[-_.]?dev[-_.]?(\d*))?",
+        str(text).strip().lower(),
+    )
     if not m:
         return ((0,), (1,), -1, float("inf"))
     release = [int(p) for p in m.group(1).split(".")]
@@ -69,7 +70,7 @@ def satisfies(version: str, specifier: str) -> bool:
     for clause in filter(None, (c.strip() for c in str(specifier).split(","))):
         for op in ("===", "~=", "==", "!=", "<=", ">=", "<", ">"):
             if clause.startswith(op):
-                want = clause[len(op):].strip()
+                want = clause[len(op) :].strip()
                 break
         else:
             return False
@@ -92,7 +93,7 @@ def satisfies(version: str, specifier: str) -> bool:
     return True
 
 
-def wandb_problem(version: str, requirement: Optional[str]) -> Optional[str]:
+def wandb_problem(version: str, requirement: str | None) -> str | None:
     """Why this wandb version will not do, or None."""
     if version_tuple(version) < MIN_WANDB:
         return f"wandb {version} is older than {MIN_WANDB_VERSION}, the oldest this action supports"
@@ -101,7 +102,7 @@ def wandb_problem(version: str, requirement: Optional[str]) -> Optional[str]:
     return None
 
 
-def installed_wandb_version() -> Union[str, None, bool]:
+def installed_wandb_version() -> str | None | bool:
     """The version of the wandb `import wandb` would load, from its dist-info, without importing it.
     None when that cannot be told this way (no metadata beside it, or several)."""
     import importlib.util
@@ -116,10 +117,10 @@ def installed_wandb_version() -> Union[str, None, bool]:
         infos = [n for n in os.listdir(site) if n.lower().startswith("wandb-") and n.endswith(".dist-info")]
     except OSError:
         return None
-    return infos[0][len("wandb-"):-len(".dist-info")] if len(infos) == 1 else None
+    return infos[0][len("wandb-") : -len(".dist-info")] if len(infos) == 1 else None
 
 
-def missing_modules(names: "list[str] | tuple[str, ...]") -> "list[str]":
+def missing_modules(names: list[str] | tuple[str, ...]) -> list[str]:
     """The modules (dotted names) that cannot be found, looked up without being imported."""
     import importlib.util
 
@@ -138,25 +139,38 @@ def base_python() -> str:
     return getattr(sys, "_base_executable", None) or sys.executable
 
 
-def report_unsatisfied(version: Optional[str], problem: str, requirement: str, kind: str = "wandb_unsatisfied") -> None:
+def report_unsatisfied(version: str | None, problem: str, requirement: str, kind: str = "wandb_unsatisfied") -> None:
     """Nothing was launched: the action may install a satisfying wandb and start the bridge again."""
     print(f"{problem} for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
-    emit_error(kind=kind, message=problem, exception_type=None, traceback=None, python=sys.executable,
-               python_version=sys.version.split()[0], wandb_version=version, requirement=requirement,
-               base_python=base_python())
+    emit_error(
+        kind=kind,
+        message=problem,
+        exception_type=None,
+        traceback=None,
+        python=sys.executable,
+        python_version=sys.version.split()[0],
+        wandb_version=version,
+        requirement=requirement,
+        base_python=base_python(),
+    )
 
 
-def report_missing(exc: Optional[BaseException]) -> int:
+def report_missing(exc: BaseException | None) -> int:
     emit_sdk(python=sys.executable, python_version=sys.version.split()[0], wandb_version=None)
     print(f"wandb is not installed for {sys.executable}: nothing was launched", file=sys.stderr, flush=True)
-    emit_error(kind="wandb_missing", message=f"{exc}" if exc else "No module named 'wandb'",
-               exception_type=type(exc).__name__ if exc else None,
-               traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc else None,
-               python=sys.executable, python_version=sys.version.split()[0], base_python=base_python())
+    emit_error(
+        kind="wandb_missing",
+        message=f"{exc}" if exc else "No module named 'wandb'",
+        exception_type=type(exc).__name__ if exc else None,
+        traceback="".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc else None,
+        python=sys.executable,
+        python_version=sys.version.split()[0],
+        base_python=base_python(),
+    )
     return 0
 
 
-def check_before_import(request: Request, requirement: str) -> Optional[int]:
+def check_before_import(request: Request, requirement: str) -> int | None:
     """Told by the metadata: an unsuitable or incomplete SDK is reported without importing it.
     Returns the exit code when nothing is to be launched, else None."""
     found = installed_wandb_version()
@@ -168,8 +182,11 @@ def check_before_import(request: Request, requirement: str) -> Optional[int]:
         return 0
     missing = missing_modules(request.required_modules or ())
     if missing:
-        report_unsatisfied(str(found) if found else None,
-                           f"{', '.join(missing)} not installed ({request.resource} needs "
-                           f"{'it' if len(missing) == 1 else 'them'})", requirement, kind="packages_missing")
+        report_unsatisfied(
+            str(found) if found else None,
+            f"{', '.join(missing)} not installed ({request.resource} needs {'it' if len(missing) == 1 else 'them'})",
+            requirement,
+            kind="packages_missing",
+        )
         return 0
     return None

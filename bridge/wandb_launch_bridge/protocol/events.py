@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import os
 import traceback
-from typing import IO, Any, Dict, List, Optional
+from typing import IO, Any
 
 from ..deadline import finished
 
+
 class _Channel:
-    events: Optional[IO[str]] = None
+    events: IO[str] | None = None
     detached = False
     result_sent = False
     ended = False  # a result or an error was sent: the bridge has said how it ends
@@ -54,7 +55,7 @@ def flush_channel() -> None:
         pass
 
 
-def _send(kind: str, required: Dict[str, Any], optional: Optional[Dict[str, Any]] = None) -> None:
+def _send(kind: str, required: dict[str, Any], optional: dict[str, Any] | None = None) -> None:
     line = {"event": kind, **required, **{k: v for k, v in (optional or {}).items() if v is not None}}
     try:
         if _channel.events is None:
@@ -70,16 +71,16 @@ def _send(kind: str, required: Dict[str, Any], optional: Optional[Dict[str, Any]
 Json = Any
 
 
-def emit_sdk(*, python: str, python_version: str, wandb_version: Optional[str]) -> None:
+def emit_sdk(*, python: str, python_version: str, wandb_version: str | None) -> None:
     _send("sdk", {"python": python, "python_version": python_version, "wandb_version": wandb_version})
 
 
 def emit_submitted(
     *,
     run_id: str,
-    backend_id: Optional[str],
-    entity: Optional[str],
-    project: Optional[str],
+    backend_id: str | None,
+    entity: str | None,
+    project: str | None,
     run_type: str,
     launch_seconds: float,
 ) -> None:
@@ -101,9 +102,9 @@ def emit_queued(
     queue_item_id: str,
     queue: str,
     project_queue: str,
-    run_id: Optional[str],
-    entity: Optional[str],
-    project: Optional[str],
+    run_id: str | None,
+    entity: str | None,
+    project: str | None,
 ) -> None:
     _send(
         "queued",
@@ -119,58 +120,58 @@ def emit_queued(
 
 
 def emit_progress(
-    *, stage: str, run_id: Optional[str], item_state: Optional[str], run_state: Optional[str], message: Optional[str]
+    *, stage: str, run_id: str | None, item_state: str | None, run_state: str | None, message: str | None
 ) -> None:
     fields_ = {"stage": stage, "run_id": run_id, "item_state": item_state, "run_state": run_state, "message": message}
     _send("progress", fields_)
 
 
-def emit_heartbeat(*, run_id: Optional[str], step: Optional[int], metrics: Dict[str, Json]) -> None:
+def emit_heartbeat(*, run_id: str | None, step: int | None, metrics: dict[str, Json]) -> None:
     _send("heartbeat", {"run_id": run_id, "step": step, "metrics": metrics})
 
 
-def emit_run_log(*, run_id: Optional[str], lines: List[str], note: Optional[str]) -> None:
+def emit_run_log(*, run_id: str | None, lines: list[str], note: str | None) -> None:
     _send("run_log", {"run_id": run_id, "lines": lines, "note": note})
 
 
 def emit_run_record(
     *,
-    state: Optional[str],
-    summary: Dict[str, Json],
-    step: Optional[int],
-    error: Optional[str],
-    missing: Optional[bool] = None,
+    state: str | None,
+    summary: dict[str, Json],
+    step: int | None,
+    error: str | None,
+    missing: bool | None = None,
 ) -> None:
     _send("run_record", {"state": state, "summary": summary, "step": step, "error": error}, {"missing": missing})
 
 
-def emit_baseline(*, path: Optional[str], summary: Optional[Dict[str, Json]], error: Optional[str]) -> None:
+def emit_baseline(*, path: str | None, summary: dict[str, Json] | None, error: str | None) -> None:
     _send("baseline", {"path": path, "summary": summary, "error": error})
 
 
-def emit_tags(*, tags: List[str], error: Optional[str]) -> None:
+def emit_tags(*, tags: list[str], error: str | None) -> None:
     _send("tags", {"tags": tags, "error": error})
 
 
 def emit_result(
     *,
-    state: Optional[str],
+    state: str | None,
     cancelled: bool,
     timed_out: bool,
     submitted: bool,
-    cancel_error: Optional[str],
-    backend_id: Optional[str] = None,
-    exit_code: Optional[int] = None,
-    job_tail: Optional[List[str]] = None,
-    queue_item_id: Optional[str] = None,
-    run_id: Optional[str] = None,
-    item_state: Optional[str] = None,
-    item_error: Optional[str] = None,
-    item_error_stage: Optional[str] = None,
-    item_error_files: Optional[List[str]] = None,
-    run_started: Optional[bool] = None,
-    queue_timed_out: Optional[bool] = None,
-    item_removed: Optional[bool] = None,
+    cancel_error: str | None,
+    backend_id: str | None = None,
+    exit_code: int | None = None,
+    job_tail: list[str] | None = None,
+    queue_item_id: str | None = None,
+    run_id: str | None = None,
+    item_state: str | None = None,
+    item_error: str | None = None,
+    item_error_stage: str | None = None,
+    item_error_files: list[str] | None = None,
+    run_started: bool | None = None,
+    queue_timed_out: bool | None = None,
+    item_removed: bool | None = None,
 ) -> None:
     """The run's end as the bridge saw it (state: the run's, or UNCONFIRMED); the watchdog of a
     cancel only guards the exit from here on."""
@@ -205,14 +206,14 @@ def emit_error(
     *,
     kind: str,
     message: str,
-    exception_type: Optional[str],
-    traceback: Optional[str],
-    detail: Optional[Dict[str, Json]] = None,
-    python: Optional[str] = None,
-    base_python: Optional[str] = None,
-    python_version: Optional[str] = None,
-    wandb_version: Optional[str] = None,
-    requirement: Optional[str] = None,
+    exception_type: str | None,
+    traceback: str | None,
+    detail: dict[str, Json] | None = None,
+    python: str | None = None,
+    base_python: str | None = None,
+    python_version: str | None = None,
+    wandb_version: str | None = None,
+    requirement: str | None = None,
 ) -> None:
     """How the bridge failed, in a kind the action turns into a cause and a fix; with the
     interpreter's facts when its SDK is unusable (nothing was launched)."""
@@ -229,7 +230,7 @@ def emit_error(
     _send("error", required, optional)
 
 
-def fail(kind: str, message: str, exc: Optional[BaseException] = None, detail: Optional[Dict[str, Json]] = None) -> None:
+def fail(kind: str, message: str, exc: BaseException | None = None, detail: dict[str, Json] | None = None) -> None:
     """The error event for `exc` (its type and traceback), or for a failure without one."""
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)) if exc is not None else None
     emit_error(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import MISSING, Field, dataclass, field, fields
-from typing import IO, Any, Dict, Optional, Tuple
+from typing import IO, Any
+
 
 class BadRequest(ValueError):
     """The request is not what the action sends: a field missing, unknown or of the wrong type."""
@@ -20,19 +21,19 @@ class Launch:
     """launch()'s (or launch_add()'s) arguments, by the SDK's own names."""
 
     run_id: str
-    job: Optional[str] = None
-    entry_point: Optional[Tuple[str, ...]] = None
-    version: Optional[str] = None
-    name: Optional[str] = None
-    resource: Optional[str] = None  # absent only in queue mode: the queue's resource applies
-    resource_args: Optional[Dict[str, Any]] = None
-    project: Optional[str] = None
-    entity: Optional[str] = None
-    docker_image: Optional[str] = None
-    config: Optional[Dict[str, Any]] = None
-    repository: Optional[str] = None
+    job: str | None = None
+    entry_point: tuple[str, ...] | None = None
+    version: str | None = None
+    name: str | None = None
+    resource: str | None = None  # absent only in queue mode: the queue's resource applies
+    resource_args: dict[str, Any] | None = None
+    project: str | None = None
+    entity: str | None = None
+    docker_image: str | None = None
+    config: dict[str, Any] | None = None
+    repository: str | None = None
 
-    def sdk_arguments(self) -> Dict[str, Any]:
+    def sdk_arguments(self) -> dict[str, Any]:
         """The arguments the action gave, as keyword arguments for launch()."""
         given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
         if self.entry_point is not None:
@@ -45,10 +46,10 @@ class Queue:
     """Queue mode: launch_add()'s queue arguments, and how long an agent may take."""
 
     name: str
-    priority: Optional[int] = None
-    template_variables: Optional[Dict[str, Any]] = None
-    project_queue: Optional[str] = None
-    timeout_seconds: Optional[float] = None
+    priority: int | None = None
+    template_variables: dict[str, Any] | None = None
+    project_queue: str | None = None
+    timeout_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Progress:
     """How a followed run is reported while it runs: heartbeats (0: none) with these summary keys."""
 
     interval_seconds: float
-    metrics: Tuple[str, ...]
+    metrics: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ class Attach:
     """Follow a run launched before: by its path (entity/project/run_id) or by its queue item."""
 
     ONE_OF = True
-    run_path: Optional[str] = None
-    queue_item_id: Optional[str] = None
+    run_path: str | None = None
+    queue_item_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Baseline:
     """The run the gates compare with: a run path, or run filters (the newest finished match)."""
 
     ONE_OF = True
-    path: Optional[str] = None
-    filters: Optional[Dict[str, Any]] = None
+    path: str | None = None
+    filters: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,15 @@ class Request:
     launch: Launch = field(metadata=_nested(Launch))
     synchronous: bool
     progress: Progress = field(metadata=_nested(Progress))
-    queue: Optional[Queue] = field(default=None, metadata=_nested(Queue))
-    timeout_seconds: Optional[float] = None
-    attach: Optional[Attach] = field(default=None, metadata=_nested(Attach))
-    detached_log: Optional[str] = None
-    wandb_requirement: Optional[str] = None
-    required_modules: Optional[Tuple[str, ...]] = None
-    own_site_packages_first: Optional[bool] = None
-    baseline: Optional[Baseline] = field(default=None, metadata=_nested(Baseline))
-    tags: Optional[Tuple[str, ...]] = None
+    queue: Queue | None = field(default=None, metadata=_nested(Queue))
+    timeout_seconds: float | None = None
+    attach: Attach | None = field(default=None, metadata=_nested(Attach))
+    detached_log: str | None = None
+    wandb_requirement: str | None = None
+    required_modules: tuple[str, ...] | None = None
+    own_site_packages_first: bool | None = None
+    baseline: Baseline | None = field(default=None, metadata=_nested(Baseline))
+    tags: tuple[str, ...] | None = None
 
     @property
     def resource(self) -> str:
@@ -107,7 +108,7 @@ def parse_object(cls: Any, value: Any, where: str) -> Any:
     unknown = sorted(set(value) - set(known))
     if unknown:
         raise BadRequest(f"{where} has unknown field(s): {', '.join(unknown)}")
-    values: Dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for name, f in known.items():
         if name not in value or value[name] is None:
             if not _is_optional(f):

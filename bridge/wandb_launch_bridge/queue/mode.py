@@ -1,7 +1,8 @@
 """Queue mode of the launch bridge: push the run onto a W&B Launch queue and follow it.
 
-Started when the request has a `queue`. Same protocol as direct mode, with two more events: `queued` (right after the push: the item id and the run
-ID) and `progress` (once per change: queued, claimed, the run's states).
+Started when the request has a `queue`. Same protocol as direct mode, with two more events:
+`queued` (right after the push: the item id and the run ID) and `progress` (once per change:
+queued, claimed, the run's states).
 
 What the SDK leaves to the caller, or gets wrong, and what queue mode does instead:
 - `launch_add` pushes the item first and checks that the job exists afterwards, leaving a dead item
@@ -41,22 +42,42 @@ def enqueue_and_follow(request: Request) -> None:
     cancel.phase = "wait"
     run_id = request.launch.run_id
     queued = keep_one(public_api, queued, run_id)  # a push sent twice leaves one item
-    emit_queued(queue_item_id=str(queued.id), queue=queued.queue_name,
-         project_queue=queued.project_queue, run_id=run_id, entity=queued.entity,
-         project=queued.project)
+    emit_queued(
+        queue_item_id=str(queued.id),
+        queue=queued.queue_name,
+        project_queue=queued.project_queue,
+        run_id=run_id,
+        entity=queued.entity,
+        project=queued.project,
+    )
 
-    base = {"submitted": True, "cancelled": False, "timed_out": False, "cancel_error": None,
-            "queue_item_id": str(queued.id), "queue_timed_out": False, "item_removed": False}
+    base = {
+        "submitted": True,
+        "cancelled": False,
+        "timed_out": False,
+        "cancel_error": None,
+        "queue_item_id": str(queued.id),
+        "queue_timed_out": False,
+        "item_removed": False,
+    }
     # what a cancel that overruns its deadline reports (cancel.report_overrun)
-    cancel.known = {"queue_item_id": str(queued.id), "run_id": run_id, "run_started": False,
-                    "queue_timed_out": False, "item_removed": False}
+    cancel.known = {
+        "queue_item_id": str(queued.id),
+        "run_id": run_id,
+        "run_started": False,
+        "queue_timed_out": False,
+        "item_removed": False,
+    }
     queue = request.queue
     assert queue is not None  # queue mode
     started = time.monotonic()
     timeout = request.timeout_seconds
     queue_timeout = queue.timeout_seconds
     following = Follower(
-        public_api, launch_api, queued, run_id,
+        public_api,
+        launch_api,
+        queued,
+        run_id,
         deadline=None if timeout is None else started + float(timeout),
         queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
         progress=request.progress,
@@ -79,5 +100,11 @@ def first_state(queued, run_id):
     except Exception as exc:
         state = None
         error = f"reading the item's state failed: {describe_error(exc)}"
-    return {"cancel_error": error, "state": state, "run_id": run_id, "item_state": state, "item_error": None,
-            "run_started": False}
+    return {
+        "cancel_error": error,
+        "state": state,
+        "run_id": run_id,
+        "item_state": state,
+        "item_error": None,
+        "run_started": False,
+    }

@@ -69,12 +69,22 @@ def add_to_queue(launch_add_module, launch_api, launch: Launch, config, template
     """launch_add with our LaunchApi (its internal _launch_add, the same on 0.17.3 to 0.30), so the
     push does not build another API client; the public launch_add where that is missing."""
     arguments = dict(
-        job=launch.job, config=config or None, template_variables=template_variables or None,
-        project=launch.project, entity=launch.entity, queue_name=queue.name,
-        resource=launch.resource, entry_point=None if launch.entry_point is None else list(launch.entry_point),
-        name=launch.name, version=launch.version, docker_image=launch.docker_image,
-        project_queue=queue.project_queue, resource_args=launch.resource_args,
-        run_id=launch.run_id, repository=launch.repository, priority=queue.priority,
+        job=launch.job,
+        config=config or None,
+        template_variables=template_variables or None,
+        project=launch.project,
+        entity=launch.entity,
+        queue_name=queue.name,
+        resource=launch.resource,
+        entry_point=None if launch.entry_point is None else list(launch.entry_point),
+        name=launch.name,
+        version=launch.version,
+        docker_image=launch.docker_image,
+        project_queue=queue.project_queue,
+        resource_args=launch.resource_args,
+        run_id=launch.run_id,
+        repository=launch.repository,
+        priority=queue.priority,
     )
     internal = getattr(launch_add_module, "_launch_add", None)
     if internal is None:

@@ -4,8 +4,18 @@ copy is redacted, the pushed spec is not changed."""
 from __future__ import annotations
 
 # Spec keys printed as they are; every other value in the printed spec is masked.
-SHOWN_SPEC_KEYS = ("job", "entity", "project", "name", "run_id", "resource", "uri", "author", "sweep_id",
-                   "queue_entity")
+SHOWN_SPEC_KEYS = (
+    "job",
+    "entity",
+    "project",
+    "name",
+    "run_id",
+    "resource",
+    "uri",
+    "author",
+    "sweep_id",
+    "queue_entity",
+)
 MASK = "***"
 
 

@@ -8,7 +8,6 @@ import time
 from ..errors import ClassifiedError, http_status
 from .api import graphql, is_transient, with_retries
 
-
 JOB_ALIASES_QUERY = """
 query LaunchActionJobVersions($entityName: String!, $projectName: String!, $name: String!) {
     project(name: $projectName, entityName: $entityName) {
@@ -75,8 +74,9 @@ def look_for_job(public_api, job, entity, project, sleep=time.sleep):
             return {}
 
     variables = {"entityName": j_entity, "projectName": j_project}
-    versions = ((ask(JOB_ALIASES_QUERY, {**variables, "name": name}).get("project") or {})
-                .get("artifactCollection") or {}).get("artifacts") or {}
+    versions = (
+        (ask(JOB_ALIASES_QUERY, {**variables, "name": name}).get("project") or {}).get("artifactCollection") or {}
+    ).get("artifacts") or {}
     aliases = []
     for edge in versions.get("edges") or []:
         node = edge.get("node") or {}
@@ -85,10 +85,9 @@ def look_for_job(public_api, job, entity, project, sleep=time.sleep):
                 aliases.append(a)
     detail["aliases"] = aliases[:20]
     if not aliases:
-        collections = ((ask(JOB_NAMES_QUERY, variables).get("project") or {}).get("artifactType") or {}) \
-            .get("artifactCollections") or {}
+        collections = ((ask(JOB_NAMES_QUERY, variables).get("project") or {}).get("artifactType") or {}).get(
+            "artifactCollections"
+        ) or {}
         names = [(e.get("node") or {}).get("name") for e in collections.get("edges") or []]
         detail["close"] = close_names(name, [n for n in names if n])
     return ClassifiedError("job_not_found", "", **detail)
-
-

@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 import time
-from typing import Any, Callable, Dict, Optional, TypeVar
+from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -31,12 +31,12 @@ def call_with_deadline(
     call: Callable[[], T],
     seconds: float,
     what: str,
-    give_up: Optional[Callable[[], bool]] = None,
-    timeout_message: Optional[str] = None,
+    give_up: Callable[[], bool] | None = None,
+    timeout_message: str | None = None,
 ) -> T:
     """call()'s result (or what it raised), or DeadlineExceeded after `seconds` (its message:
     `timeout_message`, else one naming `what`); Abandoned as soon as give_up() is true."""
-    box: Dict[str, Any] = {}
+    box: dict[str, Any] = {}
 
     def target() -> None:
         try:
@@ -79,7 +79,7 @@ class Budget:
 class _Watchdog:
     started = False
     done = threading.Event()
-    end: Optional[float] = None
+    end: float | None = None
 
 
 _watchdog = _Watchdog()
@@ -140,7 +140,7 @@ def run_exit_hooks(run_hooks: Callable[[], Any]) -> None:
         pass
 
 
-def kill_groups(pgids: "list[int]") -> None:
+def kill_groups(pgids: list[int]) -> None:
     """SIGKILL for process groups that must not outlive the bridge."""
     for pgid in pgids:
         try:

@@ -12,7 +12,7 @@ runner_not_configured; anything else stays launch_error. The checks before the l
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator
 
 from .sdk.api import is_transient
 
@@ -33,7 +33,7 @@ class UserError(Exception):
     bounds, a run to attach to that is not there); its message is the step's error."""
 
 
-def chain(exc: Optional[BaseException]) -> Iterator[BaseException]:
+def chain(exc: BaseException | None) -> Iterator[BaseException]:
     """The exception and everything it was raised from or while handling, outermost first."""
     seen = set()
     while exc is not None and id(exc) not in seen:
@@ -42,7 +42,7 @@ def chain(exc: Optional[BaseException]) -> Iterator[BaseException]:
         exc = exc.__cause__ or exc.__context__ or getattr(exc, "exc", None)
 
 
-def http_status(exc: BaseException) -> Optional[int]:
+def http_status(exc: BaseException) -> int | None:
     """The HTTP status of a requests error anywhere in the chain (CommError keeps it in .exc)."""
     for e in chain(exc):
         response = getattr(e, "response", None)
@@ -52,12 +52,12 @@ def http_status(exc: BaseException) -> Optional[int]:
     return None
 
 
-def type_names(exc: BaseException) -> List[str]:
+def type_names(exc: BaseException) -> list[str]:
     return [type(e).__name__ for e in chain(exc)]
 
 
 # The runners' own errors when their cloud client has no configuration or credentials.
-RUNNER_CONFIG_ERRORS: Dict[str, str] = {
+RUNNER_CONFIG_ERRORS: dict[str, str] = {
     "ConfigException": "no Kubernetes configuration (kubeconfig or in-cluster service account)",
     "NoCredentialsError": "no AWS credentials",
     "NoRegionError": "no AWS region",
@@ -66,7 +66,7 @@ RUNNER_CONFIG_ERRORS: Dict[str, str] = {
 }
 
 
-def classify(exc: BaseException) -> Tuple[str, Detail]:
+def classify(exc: BaseException) -> tuple[str, Detail]:
     """(kind, detail) for an exception that ended the launch."""
     if isinstance(exc, ClassifiedError):
         return exc.kind, exc.detail

@@ -40,7 +40,9 @@ class RunLog(unittest.TestCase):
             report_run_log(FakeRun(), "r", "finished")
             report_run_log(None, "r", "failed")
             report_run_log(FakeRun(), "r", "crashed")
-        self.assertEqual(seen, [{"event": "run_log", "run_id": "r", "lines": [], "note": "W&B has no output.log for the run"}])
+        self.assertEqual(
+            seen, [{"event": "run_log", "run_id": "r", "lines": [], "note": "W&B has no output.log for the run"}]
+        )
         self.assertEqual(problems(seen[0], load_schema()["events"]["run_log"]), [])
 
 

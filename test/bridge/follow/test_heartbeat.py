@@ -26,6 +26,8 @@ class MetricNames(unittest.TestCase):
 
 
 class FakeRun:
+    _attrs: dict = {}
+
     def __init__(self, summary, step=None):
         self.summary_metrics = summary
         self.lastHistoryStep = step
@@ -43,7 +45,7 @@ class HeartbeatTest(unittest.TestCase):
         self.assertFalse(beat.due())  # starts the clock
         now[0] += 29
         self.assertFalse(beat.due())
-        self.assertAlmostEqual(beat.seconds_left(), 1.0)
+        self.assertEqual(beat.seconds_left(), 1.0)
         now[0] += 1
         self.assertTrue(beat.due())
         self.assertFalse(beat.due())
@@ -55,8 +57,14 @@ class HeartbeatTest(unittest.TestCase):
             beat.beat("r1", run)
         self.assertEqual(
             seen,
-            [{"event": "heartbeat", "run_id": "r1", "step": 7,
-              "metrics": {"eval.acc": 0.5, "loss": "nan", "img": "<image-file>", "gone": None}}],
+            [
+                {
+                    "event": "heartbeat",
+                    "run_id": "r1",
+                    "step": 7,
+                    "metrics": {"eval.acc": 0.5, "loss": "nan", "img": "<image-file>", "gone": None},
+                }
+            ],
         )
         self.assertEqual(problems(seen[0], load_schema()["events"]["heartbeat"]), [])
 
@@ -70,8 +78,7 @@ class HeartbeatTest(unittest.TestCase):
     def test_shown_values(self):
         self.assertEqual(shown_value(math.inf), "inf")
         self.assertEqual(shown_value("x" * 100), "x" * 100)
-        self.assertEqual(shown_value([1] * 100)[:3], "[1,")
-        self.assertLessEqual(len(shown_value([1] * 100)), 80)
+        self.assertEqual(shown_value([1] * 100), str([1] * 100)[:80])
 
 
 if __name__ == "__main__":

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import random
 import unittest
-from typing import List
 
 from wandb_launch_bridge.local.job_output import JobOutput
 
 
 class JobOutputTest(unittest.TestCase):
     def setUp(self) -> None:
-        self.written: List[bytes] = []
+        self.written: list[bytes] = []
 
     def text(self) -> bytes:
         return b"".join(self.written)

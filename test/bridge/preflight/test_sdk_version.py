@@ -43,7 +43,9 @@ class Floor(unittest.TestCase):
         self.assertEqual(version_tuple(MIN_WANDB_VERSION), MIN_WANDB)
 
     def test_an_older_wandb_or_one_outside_the_requirement_is_a_problem(self):
-        self.assertEqual(wandb_problem("0.16.6", None), "wandb 0.16.6 is older than 0.17.3, the oldest this action supports")
+        self.assertEqual(
+            wandb_problem("0.16.6", None), "wandb 0.16.6 is older than 0.17.3, the oldest this action supports"
+        )
         self.assertEqual(wandb_problem("0.30.0", "<0.30"), "wandb 0.30.0 does not satisfy wandb_version <0.30")
         self.assertIsNone(wandb_problem("0.30.0", ">=0.17"))
 

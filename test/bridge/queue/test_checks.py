@@ -24,8 +24,12 @@ class TemplateVariables(unittest.TestCase):
         with self.assertRaises(UserError) as raised:
             check_template_variables({"gpus": "9", "lr": "fast", "size": "xl", "other": "secret"}, SCHEMAS, "q")
         message = str(raised.exception)
-        for part in ("gpus: must be at most 8", "lr: must be a number", "size: must be one of s, m",
-                     "other: queue q has no template variable other (it has: gpus, lr, size)"):
+        for part in (
+            "gpus: must be at most 8",
+            "lr: must be a number",
+            "size: must be one of s, m",
+            "other: queue q has no template variable other (it has: gpus, lr, size)",
+        ):
             self.assertIn(part, message)
         self.assertNotIn("secret", message)
         self.assertNotIn("fast", message)

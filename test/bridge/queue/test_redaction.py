@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unittest
+from typing import Any
 
 from wandb_launch_bridge.queue.redaction import MASK, redacted_spec
 
@@ -21,7 +22,7 @@ class Redaction(unittest.TestCase):
             "flag": True,
             "nothing": None,
         }
-        shown = redacted_spec(spec)
+        shown: Any = redacted_spec(spec)
         self.assertEqual(shown["job"], "e/p/j:latest")
         self.assertEqual(shown["run_id"], "r1")
         self.assertEqual(shown["overrides"], {"run_config": {"api_token": MASK, "lr": MASK}, "args": [MASK, MASK]})

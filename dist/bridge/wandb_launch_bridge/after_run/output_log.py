@@ -30,7 +30,10 @@ def output_tail(run, lines=TAIL_LINES, seconds=DOWNLOAD_SECONDS):
             return [], "W&B has no output.log for the run"
         return [], f"reading its output.log failed: {describe_error(exc)}"
     if size is not None and int(size) > MAX_LOG_BYTES:
-        return [], f"its output.log is {int(size) / 1024 / 1024:.0f} MB, too large to fetch here: read it on the run's page"
+        return (
+            [],
+            f"its output.log is {int(size) / 1024 / 1024:.0f} MB, too large to fetch here: read it on the run's page",
+        )
     folder = tempfile.mkdtemp(prefix="wandb-launch-log-")
     try:
         call_with_deadline(lambda: log.download(root=folder, replace=True).close(), seconds, "output-log")

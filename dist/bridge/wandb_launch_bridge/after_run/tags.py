@@ -34,8 +34,9 @@ def report_tags(entity, project, run_id, tags, api=None, seconds=TAG_SECONDS):
         return add_tags(api or wandb.Api(timeout=max(1, int(seconds))), entity, project, run_id, tags)
 
     try:
-        call_with_deadline(tag, seconds, "adding the tags",
-                           timeout_message=f"W&B did not answer within {seconds:g}s adding the tags")
+        call_with_deadline(
+            tag, seconds, "adding the tags", timeout_message=f"W&B did not answer within {seconds:g}s adding the tags"
+        )
     except Exception as exc:  # the run's verdict does not depend on its tags
         emit_tags(tags=tags, error=f"adding the tags {', '.join(tags)} to the run failed: {describe_error(exc)}")
         return

@@ -69,8 +69,13 @@ def abandon_launch(launch, started):
     ended = [asyncio.run(cancel_run(r, budget)) for r in runs]
     cancel_errors = [error for _, error in ended if error]
     state = UNCONFIRMED if any(s == UNCONFIRMED for s, _ in ended) else "stopped" if runs else None
-    emit_result(state=state, cancelled=True, timed_out=False, submitted=bool(runs),
-                cancel_error="; ".join(cancel_errors) or None)
+    emit_result(
+        state=state,
+        cancelled=True,
+        timed_out=False,
+        submitted=bool(runs),
+        cancel_error="; ".join(cancel_errors) or None,
+    )
 
 
 def wait_and_report(run, launch: Launch, request: Request, api, watch=None, keep_children=None):
@@ -88,19 +93,39 @@ def wait_and_report(run, launch: Launch, request: Request, api, watch=None, keep
     public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
     proc = local_job_process(run)  # a local run: its exit code says why it failed
     output = job_output_of(run)  # and its own last lines, without the SDK's and the bridge's
-    result = dict(state=state, cancelled=cancel.reason == "cancelled", timed_out=cancel.reason == "timeout",
-                  submitted=True, cancel_error=cancel_error, backend_id=None if run.id is None else str(run.id),
-                  exit_code=None if proc is None else proc.returncode,
-                  job_tail=None if output is None else output.tail(TAIL_LINES))
-    finish(request, entity=entity, project=project, run_id=run_id, public_api=public_api, result=result,
-           settle=settle_for(state, warnings), warnings=warnings,
-           run_log=watch.load if watch is not None and cancel.reason is None else None)
+    result = dict(
+        state=state,
+        cancelled=cancel.reason == "cancelled",
+        timed_out=cancel.reason == "timeout",
+        submitted=True,
+        cancel_error=cancel_error,
+        backend_id=None if run.id is None else str(run.id),
+        exit_code=None if proc is None else proc.returncode,
+        job_tail=None if output is None else output.tail(TAIL_LINES),
+    )
+    finish(
+        request,
+        entity=entity,
+        project=project,
+        run_id=run_id,
+        public_api=public_api,
+        result=result,
+        settle=settle_for(state, warnings),
+        warnings=warnings,
+        run_log=watch.load if watch is not None and cancel.reason is None else None,
+    )
 
 
 def report_and_leave_running(run, request: Request, resource: str) -> None:
     state = state_of(asyncio.run(run.get_status()))
-    emit_result(state=state, cancelled=False, timed_out=False, submitted=True, cancel_error=None,
-                backend_id=None if run.id is None else str(run.id))
+    emit_result(
+        state=state,
+        cancelled=False,
+        timed_out=False,
+        submitted=True,
+        cancel_error=None,
+        backend_id=None if run.id is None else str(run.id),
+    )
     if resource in LOCAL_RESOURCES and request.detached_log:
         detach_channel()
         detach_logs(request.detached_log)
@@ -118,9 +143,11 @@ def remote_watch(launch: Launch, progress: Progress) -> RemoteWatch:
 def run_target(launch: Launch):
     """The run's ID, entity and project as the SDK resolved them; the request's where it did not."""
     project = tracked["project"]
-    return (getattr(project, "run_id", None) or launch.run_id,
-            getattr(project, "target_entity", None) or launch.entity,
-            getattr(project, "target_project", None) or launch.project)
+    return (
+        getattr(project, "run_id", None) or launch.run_id,
+        getattr(project, "target_entity", None) or launch.entity,
+        getattr(project, "target_project", None) or launch.project,
+    )
 
 
 def emit_submitted(run, launch: Launch, started: float) -> None:

@@ -38,8 +38,14 @@ def follow_attached(request: Request) -> None:
     started = time.monotonic()
     deadline = None if timeout is None else started + float(timeout)
     cancel.phase = "wait"
-    base = {"submitted": True, "cancelled": False, "timed_out": False, "cancel_error": None,
-            "queue_timed_out": False, "item_removed": False}
+    base = {
+        "submitted": True,
+        "cancelled": False,
+        "timed_out": False,
+        "cancel_error": None,
+        "queue_timed_out": False,
+        "item_removed": False,
+    }
     if attach.queue_item_id is not None:
         following = follow_item(request, public_api, launch_api, attach.queue_item_id, deadline, started)
         base["queue_item_id"] = str(attach.queue_item_id)
@@ -55,13 +61,23 @@ def follow_run(request: Request, public_api, launch_api, path, deadline):
     except Exception as exc:
         if is_transient(exc) or not is_not_found(exc):
             raise
-        raise UserError(f"W&B run {path} (attach) was not found: check the entity, project and run ID, "
-                         f"and that the API key can see it ({describe_error(exc)})") from None
+        raise UserError(
+            f"W&B run {path} (attach) was not found: check the entity, project and run ID, "
+            f"and that the API key can see it ({describe_error(exc)})"
+        ) from None
     entity, project, run_id = path.split("/")
-    emit_submitted(run_id=run_id, backend_id=None, entity=entity, project=project, run_type="attached",
-         launch_seconds=0)
-    following = Follower(public_api, launch_api, AttachedRun(path), run_id, deadline=deadline,
-                         queue_deadline=None, progress=request.progress)
+    emit_submitted(
+        run_id=run_id, backend_id=None, entity=entity, project=project, run_type="attached", launch_seconds=0
+    )
+    following = Follower(
+        public_api,
+        launch_api,
+        AttachedRun(path),
+        run_id,
+        deadline=deadline,
+        queue_deadline=None,
+        progress=request.progress,
+    )
     following.run, following.run_state = run, run.state
     following.item_state = "claimed"
     following.progress(run.state)
@@ -76,9 +92,21 @@ def follow_item(request: Request, public_api, launch_api, item_id, deadline, sta
     entity = launch.entity or public_api.default_entity
     project_queue = queue.project_queue or LAUNCH_DEFAULT_PROJECT
     queued = public_api.queued_run(entity, launch.project, queue.name, item_id, project_queue)
-    emit_queued(queue_item_id=str(item_id), queue=queue.name, project_queue=project_queue, run_id=None,
-                entity=entity, project=launch.project)
+    emit_queued(
+        queue_item_id=str(item_id),
+        queue=queue.name,
+        project_queue=project_queue,
+        run_id=None,
+        entity=entity,
+        project=launch.project,
+    )
     queue_timeout = queue.timeout_seconds
-    return Follower(public_api, launch_api, queued, None, deadline=deadline,
-                    queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
-                    progress=request.progress)
+    return Follower(
+        public_api,
+        launch_api,
+        queued,
+        None,
+        deadline=deadline,
+        queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
+        progress=request.progress,
+    )

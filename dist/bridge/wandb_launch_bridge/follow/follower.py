@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from ..after_run.finish import finish
 from ..cancel import begin_cancel, cancel, parent_gone
@@ -73,7 +74,7 @@ class Follower:
         self.item_error = None
         self.item_error_detail = None  # {stage, file_paths} of a failed item
         self.heartbeat = Heartbeat(progress)
-        self.run = None
+        self.run: Any = None  # the public API's Run, once the agent has started it
         self.run_state = None
         self.reported = None
         self.error_since = None
@@ -86,29 +87,40 @@ class Follower:
         if key == self.reported:
             return
         self.reported = key
-        emit_progress(stage=stage, run_id=self.run_id, item_state=self.item_state,
-             run_state=self.run_state, message=message)
+        emit_progress(
+            stage=stage, run_id=self.run_id, item_state=self.item_state, run_state=self.run_state, message=message
+        )
 
     def result(self, state, **fields):
-        return {"state": state, "run_id": self.run_id, "item_state": self.item_state,
-                "item_error": self.item_error, "item_error_stage": (self.item_error_detail or {}).get("stage"),
-                "item_error_files": (self.item_error_detail or {}).get("file_paths") or [],
-                "run_started": self.run is not None, **fields}
+        return {
+            "state": state,
+            "run_id": self.run_id,
+            "item_state": self.item_state,
+            "item_error": self.item_error,
+            "item_error_stage": (self.item_error_detail or {}).get("stage"),
+            "item_error_files": (self.item_error_detail or {}).get("file_paths") or [],
+            "run_started": self.run is not None,
+            **fields,
+        }
 
     def on_time(self, call, what):
         """A network call of the wait: POLL_SECONDS at most and never past the timeouts (a server
         that does not answer is an API error like any other); abandoned the moment a cancel comes."""
         now = time.monotonic()
         limits = [self.deadline, self.queue_deadline if self.run is None else None]
-        seconds = min([seconds_from_env("WANDB_LAUNCH_ACTION_CALL_SECONDS", POLL_SECONDS)]
-                      + [limit - now for limit in limits if limit is not None])
+        seconds = min(
+            [seconds_from_env("WANDB_LAUNCH_ACTION_CALL_SECONDS", POLL_SECONDS)]
+            + [limit - now for limit in limits if limit is not None]
+        )
         return call_with_deadline(call, max(seconds, 0.0), what, give_up=lambda: cancel.requested or parent_gone())
 
     def try_load_run(self, waiting=None):
         """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
         try:
             self.run = (waiting or self.on_time)(
-                lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"), "reading the run")
+                lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"),
+                "reading the run",
+            )
             self.run_state = self.run.state
         except Exception as exc:
             if is_transient(exc) or not is_not_found(exc):
@@ -128,8 +140,7 @@ def follow(f):
         now = time.monotonic()
         if f.deadline is not None and now >= f.deadline:
             return stop(f, "timeout")
-        if f.run is None and f.item_state == "pending" and f.queue_deadline is not None \
-                and now >= f.queue_deadline:
+        if f.run is None and f.item_state == "pending" and f.queue_deadline is not None and now >= f.queue_deadline:
             return no_agent(f)
         polled = time.monotonic()
         try:
@@ -172,12 +183,16 @@ def api_trouble(f, exc):
     if f.error_since is None:
         f.error_since = now
         f.progress("api_error", message=describe_error(exc))
-    elif now - f.error_since >= (f.error_reports + 1) * seconds_from_env("WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS", ERROR_REPORT_SECONDS):
+    elif now - f.error_since >= (f.error_reports + 1) * seconds_from_env(
+        "WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS", ERROR_REPORT_SECONDS
+    ):
         f.error_reports += 1  # a dead server is reported every minute, not silent for ten
         f.progress("api_error", message=f"{describe_error(exc)} (failing for {now - f.error_since:.0f}s)")
     if now - f.error_since > MAX_ERROR_STREAK_SECONDS:
-        raise UserError(f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
-                         f"queue item {f.queued.id}: {describe_error(exc)}")
+        raise UserError(
+            f"The W&B API kept failing for {MAX_ERROR_STREAK_SECONDS:.0f}s while following "
+            f"queue item {f.queued.id}: {describe_error(exc)}"
+        )
 
 
 def poll(f):
@@ -191,14 +206,18 @@ def poll(f):
     elif f.run is None:
         item = fetch_item(f)
         if item is None:
-            raise UserError(f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
-                             "by someone else before its run started.")
+            raise UserError(
+                f"Queue item {f.queued.id} was removed from queue {f.queued.queue_name} "
+                "by someone else before its run started."
+            )
         f.item_state = str(item.get("state") or "").lower() or "pending"
         if f.item_state == "failed":
             error = item.get("error") or {}
             f.item_error = error.get("message") or None
-            f.item_error_detail = {"stage": error.get("stage") or None,
-                                   "file_paths": [str(p) for p in error.get("filePaths") or []]}
+            f.item_error_detail = {
+                "stage": error.get("stage") or None,
+                "file_paths": [str(p) for p in error.get("filePaths") or []],
+            }
             f.progress("item_failed", message=f.item_error)
         elif item.get("associatedRunId"):
             f.run_id = item["associatedRunId"]  # the agent's name for the run (run_id if given)
@@ -215,12 +234,19 @@ def poll(f):
 
 
 def fetch_item(f):
-    res = f.on_time(lambda: graphql(f.public_api, ITEM_QUERY, {
-        "projectName": f.queued.project_queue,
-        "entityName": f.queued.entity,
-        "runQueue": f.queued.queue_name,
-        "itemId": f.queued.id,
-    }), "reading the queue item")
+    res = f.on_time(
+        lambda: graphql(
+            f.public_api,
+            ITEM_QUERY,
+            {
+                "projectName": f.queued.project_queue,
+                "entityName": f.queued.entity,
+                "runQueue": f.queued.queue_name,
+                "itemId": f.queued.id,
+            },
+        ),
+        "reading the queue item",
+    )
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     return queue.get("runQueueItem")
 

@@ -13,14 +13,14 @@ from ..cancel import begin_cancel, cancel
 from ..deadline import Budget, DeadlineExceeded, call_with_deadline
 from ..protocol import CANCEL_SECONDS, RUN_END_STATES, UNCONFIRMED
 from ..sdk.api import describe_error, is_transient
+
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.
 NO_AGENT_SECONDS = 30.0
 
 
 def no_agent(f):
     removed, error = remove_item(f, Budget(NO_AGENT_SECONDS))
-    return f.result("pending", queue_timed_out=True, timed_out=True, item_removed=removed,
-                    cancel_error=error)
+    return f.result("pending", queue_timed_out=True, timed_out=True, item_removed=removed, cancel_error=error)
 
 
 def stop(f, reason):

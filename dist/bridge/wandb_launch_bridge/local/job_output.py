@@ -42,8 +42,9 @@ def char_boundary(data, end):
 class JobOutput:
     """Feed it the job's bytes; it writes whole lines to `write` (a callable taking bytes)."""
 
-    def __init__(self, write, max_line=MAX_LINE_BYTES, tail_lines=TAIL_LINES, bar_seconds=BAR_SECONDS,
-                 clock=time.monotonic):
+    def __init__(
+        self, write, max_line=MAX_LINE_BYTES, tail_lines=TAIL_LINES, bar_seconds=BAR_SECONDS, clock=time.monotonic
+    ):
         self._write = write
         self._max = max_line
         self._tail = deque(maxlen=tail_lines)
@@ -66,14 +67,14 @@ class JobOutput:
             return
         first = data.find(b"\n")
         head = self._finish_pending(data[:first])
-        body = data[first + 1:end]
+        body = data[first + 1 : end]
         lines = [head]
         if end > first:
             lines += body.split(b"\n")
             if b"\r" in body or (len(body) > self._max and max(map(len, lines)) > self._max):
                 lines[1:] = [self._whole(line) for line in lines[1:]]
         self._emit(lines)
-        self._add_to_pending(data[end + 1:])
+        self._add_to_pending(data[end + 1 :])
 
     def close(self):
         """The job's output ended: its last line, even without a newline, is forwarded."""
@@ -87,7 +88,7 @@ class JobOutput:
 
     def _emit(self, lines):
         self.lines += len(lines)
-        self._tail.extend(lines[-self._tail.maxlen:])
+        self._tail.extend(lines[-(self._tail.maxlen or 0) :])
         self._write(b"\n".join(lines) + b"\n")
 
     def _whole(self, line):

@@ -53,8 +53,13 @@ def run_job(run, args, work_dir, env):
         return
     # Through the module's own subprocess, so the session patch (local.patches) applies.
     process = local_container.subprocess.Popen(
-        args, close_fds=True, stdout=local_container.subprocess.PIPE, stderr=local_container.subprocess.STDOUT,
-        bufsize=0, cwd=work_dir, env=env,
+        args,
+        close_fds=True,
+        stdout=local_container.subprocess.PIPE,
+        stderr=local_container.subprocess.STDOUT,
+        bufsize=0,
+        cwd=work_dir,
+        env=env,
     )
     output = JobOutput(write_to_log)
     run._job_output = output

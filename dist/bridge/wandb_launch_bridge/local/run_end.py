@@ -43,8 +43,10 @@ def settle_for(launcher_state, warnings):
             run.load(force=True)
             return run.state
         except Exception as exc:  # the record says what W&B still shows; the step has failed anyway
-            warnings.append(f"the job ended ({launcher_state}) but its W&B run is still {state}, and marking "
-                            f"it failed did not work: {describe_error(exc)}")
+            warnings.append(
+                f"the job ended ({launcher_state}) but its W&B run is still {state}, and marking "
+                f"it failed did not work: {describe_error(exc)}"
+            )
             return state
 
     return settle

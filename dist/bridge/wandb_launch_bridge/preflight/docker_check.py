@@ -21,8 +21,13 @@ class DockerCheck:
                 self.problem = "docker is not on PATH"
                 return
             try:
-                r = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"],
-                                   stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=10)
+                r = subprocess.run(
+                    ["docker", "info", "--format", "{{.ServerVersion}}"],
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                )
             except subprocess.TimeoutExpired:
                 self.problem = "`docker info` did not answer within 10 s"
                 return
@@ -37,5 +42,3 @@ class DockerCheck:
     def unavailable(self):
         self.done.wait(12)
         return self.problem
-
-

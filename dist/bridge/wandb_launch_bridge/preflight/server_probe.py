@@ -71,5 +71,3 @@ class ServerProbe:
         """The connection problem, waiting at most until PROBE_SECONDS (+ a little) after the start."""
         self.done.wait(max(0.0, self.started + PROBE_SECONDS + 0.5 - time.monotonic()))
         return self.problem
-
-

@@ -43,25 +43,31 @@ def check_job(public_api, job, entity, sleep):
         with_retries(lambda: fetch(job, type="job"), sleep)
     except Exception as exc:
         if is_transient(exc):
-            raise ClassifiedError("server_error", f"Could not check that job {job} exists: {describe_error(exc)}. "
-                                  "Nothing was queued.", status=http_status(exc))
+            raise ClassifiedError(
+                "server_error",
+                f"Could not check that job {job} exists: {describe_error(exc)}. Nothing was queued.",
+                status=http_status(exc),
+            ) from exc
         found = look_for_job(public_api, job, entity, None, sleep)
         detail = found.detail if found is not None else {}
         if found is None:
-            raise UserError(f"Checking job {job} failed: {describe_error(exc)}. Nothing was queued.")
-        raise ClassifiedError("job_not_found", describe_error(exc), **detail)
+            raise UserError(f"Checking job {job} failed: {describe_error(exc)}. Nothing was queued.") from exc
+        raise ClassifiedError("job_not_found", describe_error(exc), **detail) from exc
 
 
 def find_queue(public_api, entity, project_queue, queue, sleep):
     where = queue if project_queue == LAUNCH_DEFAULT_PROJECT else f"{project_queue}/{queue}"
     try:
         res = with_retries(
-            lambda: graphql(public_api, QUEUE_QUERY,
-                            {"entityName": entity, "projectName": project_queue, "queueName": queue}),
+            lambda: graphql(
+                public_api, QUEUE_QUERY, {"entityName": entity, "projectName": project_queue, "queueName": queue}
+            ),
             sleep,
         )
     except Exception as exc:
-        raise UserError(f"Could not look up queue {where} of entity {entity}: {describe_error(exc)}. Nothing was queued.")
+        raise UserError(
+            f"Could not look up queue {where} of entity {entity}: {describe_error(exc)}. Nothing was queued."
+        ) from exc
     found = ((res or {}).get("project") or {}).get("runQueue")
     if not found:
         scope = "" if project_queue == LAUNCH_DEFAULT_PROJECT else f" (project_queue {project_queue})"
@@ -103,7 +109,11 @@ def check_template_variables(values, schemas, queue):
             value = converted(value, schema.get("type"))
         except (TypeError, ValueError) as exc:
             kind = schema.get("type")
-            message = str(exc) if str(exc).startswith("must") else f"must be {'an integer' if kind == 'integer' else 'a number'}"
+            message = (
+                str(exc)
+                if str(exc).startswith("must")
+                else f"must be {'an integer' if kind == 'integer' else 'a number'}"
+            )
             problems.append(f"{key}: {message} (queue {queue}'s schema)")
             continue
         problem = out_of_bounds(value, schema)
@@ -112,15 +122,20 @@ def check_template_variables(values, schemas, queue):
             continue
         checked[key] = value
     if problems:
-        raise UserError("template_variables do not fit the queue (nothing was queued):\n"
-                         + "\n".join(f"  - {p}" for p in problems))
+        raise UserError(
+            "template_variables do not fit the queue (nothing was queued):\n" + "\n".join(f"  - {p}" for p in problems)
+        )
     return checked
 
 
 def converted(value, kind):
     """A value as the schema's type wants it; ValueError or TypeError when it cannot be."""
     if kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or (isinstance(value, str) and not re.fullmatch(r"\s*-?\d+\s*", value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, str))
+            or (isinstance(value, str) and not re.fullmatch(r"\s*-?\d+\s*", value))
+        ):
             raise ValueError("must be an integer")
         return int(value)
     if kind == "number":

@@ -33,9 +33,20 @@ LOOKUP_SECONDS = 30.0
 
 
 def items_for_run(public_api, queued, run_id):
-    res = call_with_deadline(lambda: graphql(public_api, ITEMS_QUERY, {
-        "projectName": queued.project_queue, "entityName": queued.entity, "runQueue": queued.queue_name,
-    }), LOOKUP_SECONDS, "listing the queue's items", give_up=lambda: cancel.requested)
+    res = call_with_deadline(
+        lambda: graphql(
+            public_api,
+            ITEMS_QUERY,
+            {
+                "projectName": queued.project_queue,
+                "entityName": queued.entity,
+                "runQueue": queued.queue_name,
+            },
+        ),
+        LOOKUP_SECONDS,
+        "listing the queue's items",
+        give_up=lambda: cancel.requested,
+    )
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     edges = (queue.get("runQueueItems") or {}).get("edges") or []
     nodes = [edge.get("node") or {} for edge in edges]
@@ -60,15 +71,21 @@ def keep_one(public_api, queued, run_id):
     try:
         mine = items_for_run(public_api, queued, run_id)
     except Exception as exc:
-        print(f"Could not check queue {queued.queue_name} for a second item of run {run_id}: "
-              f"{describe_error(exc)}", file=sys.stderr, flush=True)
+        print(
+            f"Could not check queue {queued.queue_name} for a second item of run {run_id}: {describe_error(exc)}",
+            file=sys.stderr,
+            flush=True,
+        )
         return queued
     if len(mine) <= 1:
         return queued
     started = [node for node in mine if str(node.get("state") or "").upper() != "PENDING"]
     keep = (started or [node for node in mine if str(node.get("id")) == str(queued.id)] or mine)[0]
-    kept = queued if str(keep.get("id")) == str(queued.id) else public_api.queued_run(
-        queued.entity, queued.project, queued.queue_name, keep["id"], queued.project_queue)
+    kept = (
+        queued
+        if str(keep.get("id")) == str(queued.id)
+        else public_api.queued_run(queued.entity, queued.project, queued.queue_name, keep["id"], queued.project_queue)
+    )
     for node in mine:
         if node is keep:
             continue
@@ -78,6 +95,10 @@ def keep_one(public_api, queued, run_id):
             note = "removed"
         except Exception as exc:
             note = f"could not be removed ({describe_error(exc)}): remove it by hand"
-        print(f"The push was sent twice (its first answer was lost): queue item {node['id']} for the same run "
-              f"{run_id} {note}; following item {keep['id']}", file=sys.stderr, flush=True)
+        print(
+            f"The push was sent twice (its first answer was lost): queue item {node['id']} for the same run "
+            f"{run_id} {note}; following item {keep['id']}",
+            file=sys.stderr,
+            flush=True,
+        )
     return kept

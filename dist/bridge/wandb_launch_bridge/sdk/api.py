@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any, Callable
 
 LAUNCH_DEFAULT_PROJECT = "model-registry"  # wandb.sdk.launch.utils.LAUNCH_DEFAULT_PROJECT
 
@@ -20,6 +21,7 @@ def make_api():
     except ImportError:
         from wandb.apis.internal import Api as LaunchApi
     return LaunchApi()
+
 
 _TRANSIENT = re.compile(
     r"\b(429|500|502|503|504)\b|too many requests|bad gateway|service unavailable|gateway time-?out"
@@ -56,7 +58,9 @@ def graphql(api, query, variables):
     return api.client.execute(gql(query), variable_values=variables)
 
 
-def with_retries(call, sleep, attempts=5, first_pause=1.0):
+def with_retries(
+    call: Callable[[], Any], sleep: Callable[[float], Any], attempts: int = 5, first_pause: float = 1.0
+) -> Any:
     """Runs call(), retrying transient API errors a few times with a growing pause."""
     pause = first_pause
     for attempt in range(attempts):
@@ -71,4 +75,3 @@ def with_retries(call, sleep, attempts=5, first_pause=1.0):
 
 def describe_error(exc):
     return f"{exc}" or type(exc).__name__
-

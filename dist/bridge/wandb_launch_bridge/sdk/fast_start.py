@@ -53,7 +53,7 @@ def skip_field_docstrings():
     except Exception:
         return  # another pydantic layout: import as usual
     if hasattr(_fields, "extract_docstrings_from_cls"):
-        _fields.extract_docstrings_from_cls = lambda cls, use_inspect=False: {}
+        _fields.extract_docstrings_from_cls = lambda cls, use_inspect=False: {}  # pyright: ignore[reportPrivateImportUsage]
 
 
 def poll_port_file_quickly():

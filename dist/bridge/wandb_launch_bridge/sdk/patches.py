@@ -6,9 +6,9 @@ patches are local.patches; README, 'SDK traps').
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
-tracked: Dict[str, Any] = {"runs": [], "project": None}
+tracked: dict[str, Any] = {"runs": [], "project": None}
 
 
 def track_runs_and_project():
