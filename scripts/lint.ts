@@ -39,7 +39,9 @@ const TOOLS: [string, string[]][] = [
   ['protocol schema', [process.execPath, '--import', 'tsx', 'scripts/protocol.ts', '--check']],
   ['prettier', [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', 'src']],
   ['eslint', [process.execPath, 'node_modules/eslint/bin/eslint.js', 'src', 'scripts', 'test']],
-  ['knip', [process.execPath, 'node_modules/knip/bin/knip.js']]
+  ['knip', [process.execPath, 'node_modules/knip/bin/knip.js']],
+  ['ruff', [process.execPath, '--import', 'tsx', 'scripts/lint-python.ts']],
+  ['pyright', [process.execPath, 'node_modules/pyright/index.js']]
 ]
 const failed: string[] = []
 for (const [name, [command, ...args]] of TOOLS) {

@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { BRIDGE_CANCEL_SECONDS, parseEventLine, type BridgeEvent, type BridgeRequest } from './protocol.js'
 
-/** The bridge's start script, shipped beside the bundle. */
-const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'launch_bridge.py')
+/** The bridge's start script: bridge/ is copied whole beside the bundle. */
+const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'launch_bridge.py')
 
 export interface BridgeExit {
   code: number | null
