@@ -322,7 +322,7 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
   // Every request waits 8 s at the proxy: the SDK's login (wandb.Api's Viewer) and the job's
   // fetch each take longer than the runner's 7.5 s grace.
   const SLOW = 8
-  /** Well under the watchdog's 4.2 s (src/deadline.py), which would otherwise end the wait. */
+  /** Well under the watchdog's 4.2 s (the bridge's deadline module; WATCHDOG_SECONDS in the protocol), which would otherwise end the wait. */
   const NOTHING_TO_STOP_SECONDS = 3
   let proxy: FaultProxy
   before(async () => {
