@@ -57,7 +57,7 @@ function jobLines(text: string): { count: number; sha: string } {
   return { count, sha: hash.digest('hex').slice(0, 12) }
 }
 
-/** Polls /proc for the bridge (launch_bridge.py below `root`): its CPU seconds and peak RSS. */
+/** Polls /proc for the bridge (dist/bridge/launch_bridge.py below `root`): its CPU seconds and peak RSS. */
 function watchBridge(root: () => number | undefined): () => { cpu: number; rssMb: number } {
   let cpu = 0
   let rssMb = 0

@@ -156,7 +156,7 @@ describe('buildRequest detached_log', () => {
 })
 
 describe('buildRequest after the run: baseline and tags', () => {
-  it('passes the baseline and the tags for src/after_run.py', () => {
+  it('passes the baseline and the tags for the bridge (after_run/finish.py)', () => {
     const request = buildRequest(minimal({ baseline: { filters: { tags: 'main' } }, tags: ['ci', 'main'] }))
     assert.deepEqual(request.baseline, { filters: { tags: 'main' } })
     assert.deepEqual(request.tags, ['ci', 'main'])
