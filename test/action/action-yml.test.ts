@@ -39,6 +39,11 @@ describe('action.yml', () => {
     const doubled = text.replace('  job:\n', '  job:\n    description: first\n  job:\n')
     assert.throws(() => loadActionManifest('scratch/action.yml', doubled, ROOT), /not valid YAML.*\n.*Map keys must be unique/)
   })
+  it("the loader refuses what GitHub's action schema refuses: an expression in a description", () => {
+    const described = text.replace('  job:\n    description: >-\n', '  job:\n    description: >-\n      For ${{ github.repository }}.\n')
+    assert.notEqual(described, text)
+    assert.throws(() => loadActionManifest('scratch/action.yml', described, ROOT), /not valid action metadata.*\n.*action schema: Unrecognized named-value: 'github'/)
+  })
   it('the loader refuses another runtime', () => {
     assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20'), ROOT), /not valid action metadata.*\n.*`runs\.using` is "node20"; this action runs on `node24`/)
   })
