@@ -75,7 +75,7 @@ export interface DefaultContext {
 /** An input's default as the runner passes it: its expression evaluated by GitHub's evaluator. */
 export function evaluateDefault(manifest: ActionManifest, input: string, context: DefaultContext): string {
   try {
-    return tokenString(manifest.defaultTokens[input], { github: context.github ?? {}, runner: {}, job: {}, strategy: {}, matrix: {} })
+    return tokenString(manifest.defaultTokens[input], { github: context.github ?? {}, runner: { os: 'Linux', arch: 'X64' }, job: {}, strategy: {}, matrix: {} })
   } catch (error) {
     throw new Error(`action.yml input ${input}: ${(error as Error).message}`)
   }
