@@ -77,7 +77,7 @@ export function evaluateDefault(manifest: ActionManifest, input: string, context
   try {
     return tokenString(manifest.defaultTokens[input], { github: context.github ?? {}, runner: { os: 'Linux', arch: 'X64' }, job: {}, strategy: {}, matrix: {} })
   } catch (error) {
-    throw new Error(`action.yml input ${input}: ${(error as Error).message}`)
+    throw new Error(`action.yml input ${input}: ${(error as Error).message}`, { cause: error })
   }
 }
 

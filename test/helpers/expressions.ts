@@ -33,7 +33,7 @@ function statusFunctions(status: JobStatus): Map<string, FunctionDefinition> {
 }
 
 /** A plain value as the library's data (objects become case-insensitive dictionaries, as on GitHub). */
-export function toData(value: unknown): data.ExpressionData {
+function toData(value: unknown): data.ExpressionData {
   if (value === null || value === undefined) return new data.Null()
   if (typeof value === 'string') return new data.StringData(value)
   if (typeof value === 'number') return new data.NumberData(value)
@@ -57,7 +57,7 @@ export function evaluate(expression: string, contexts: Contexts, status: JobStat
     const dictionary = new data.Dictionary(...Object.entries(contexts).map(([key, value]) => ({ key, value: toData(value) })))
     return new Evaluator(tree, dictionary, statusFunctions(status)).evaluate()
   } catch (error) {
-    throw new Error(`\${{ ${expression} }}: ${(error as Error).message}`)
+    throw new Error(`\${{ ${expression} }}: ${(error as Error).message}`, { cause: error })
   }
 }
 

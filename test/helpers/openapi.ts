@@ -136,7 +136,7 @@ function coerce(value: string, schema: Schema): unknown {
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 
 /** Every way `value` does not match `schema`, each naming where (`body.output.title`). */
-export function validate(schemaOrRef: Schema, value: unknown, at: string, closed = false): string[] {
+function validate(schemaOrRef: Schema, value: unknown, at: string, closed = false): string[] {
   const schema = resolve(schemaOrRef)
   if (value === null) return schema.nullable || schema.type === 'null' || (schema.enum as unknown[] | undefined)?.includes(null) ? [] : [`${at} is null, which it may not be`]
   if (schema.allOf) return (schema.allOf as Schema[]).flatMap((s) => validate(s, value, at, closed))

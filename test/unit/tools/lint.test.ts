@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { checkActionMetadata } from '../../scripts/action-metadata.js'
-import { checkActionSchema } from '../../scripts/action-schema.js'
-import { ROOT } from '../helpers/action.js'
+import { checkActionMetadata } from '../../../scripts/action-metadata.js'
+import { checkActionSchema } from '../../../scripts/action-schema.js'
+import { ROOT } from '../../helpers/action.js'
 
 const ACTION_YML = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const check = (text: string) => checkActionMetadata(text, 'action.yml', ROOT)

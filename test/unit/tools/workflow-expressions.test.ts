@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { ROOT } from '../helpers/action.js'
-import { asString, evaluate, truthy, type Contexts } from '../helpers/expressions.js'
-import { markdownJobs, runJob, type Job } from '../helpers/workflow.js'
+import { ROOT } from '../../helpers/action.js'
+import { asString, evaluate, truthy, type Contexts } from '../../helpers/expressions.js'
+import { markdownJobs, runJob, type Job } from '../../helpers/workflow.js'
 
 const SELF = /^<owner>\/wandb-launch-action@v1$/
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
