@@ -4,7 +4,7 @@
 // (v2 on github.com, v1 on GitHub Enterprise Server). Job 1 on a fresh runner (no wandb, an empty
 // tool cache) installs and saves; job 2 on another fresh runner (the same tool cache path,
 // emptied) restores and launches without installing (its pip has no package to install from).
-// A cache service that fails costs a fresh install and one warning, never the step.
+// A cache service that fails or hangs costs a fresh install and one warning, never the step.
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -84,8 +84,12 @@ for (const protocol of ['v2', 'v1'] as CacheProtocol[]) {
   })
 }
 
-for (const fault of ['fail'] as const) {
-  describe(`a cache service that fails (500, as in an outage: the toolkit retries each call five times)`, () => {
+const FAULTS = {
+  fail: 'that fails (500, as in an outage: the toolkit retries each call five times)',
+  hang: 'that hangs (accepts every request, answers none: the action gives up at its deadline, 5 s here)'
+} as const
+for (const fault of ['fail', 'hang'] as const) {
+  describe(`a cache service ${FAULTS[fault]}`, () => {
     let service: CacheService
     let run: SetupRun
     let seconds = 0
@@ -94,7 +98,7 @@ for (const fault of ['fail'] as const) {
       const started = Date.now()
       run = await runSetup(wheels, freshRunner(mkdtempSync(path.join(tmpdir(), 'wandb-tool-cache-'))), {
         inputs: { ...base, python: bare },
-        env: service.env('v2'),
+        env: { ...service.env('v2'), ...(fault === 'hang' ? { WANDB_LAUNCH_ACTION_CACHE_SECONDS: '5' } : {}) },
         timeoutMs: 240_000
       })
       seconds = (Date.now() - started) / 1000
