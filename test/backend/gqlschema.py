@@ -59,7 +59,7 @@ def load_schema(missing=(), unverified=False):
     return graphql.build_ast_schema(schema_document(missing, unverified))
 
 
-def _quoted(message):
+def quoted(message):
     """graphql-core quotes names with '...'; GraphQL servers (graphql-js and the W&B server the SDK
     matches on, e.g. 'Cannot query field "runSpec" on type "PushToRunQueueByNamePayload"') with "...".
     """
@@ -67,7 +67,7 @@ def _quoted(message):
 
 
 def _formatted(error):
-    out = {"message": _quoted(error.message)}
+    out = {"message": quoted(error.message)}
     if error.locations:
         out["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
     if error.path:

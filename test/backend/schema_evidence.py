@@ -7,14 +7,20 @@ installed `wandb` package, or `wandb-core#<Operation>` for an operation of the S
 binary) whose documents select it. This script reads those documents out of installed SDKs (never
 copying them anywhere) and checks the schema against them:
 
-  schema_evidence.py notes               every type and field has a note of the right form (no SDK needed)
-  schema_evidence.py check SITE...       each note's source really selects that field, in those SDKs
+  schema_evidence.py [--schema FILE] notes             every type and field has a note of the right
+                                                       form (no SDK needed)
+  schema_evidence.py [--only-given] check SITE...      each note's source really selects that field
   schema_evidence.py suggest SITE...     the notes each field could carry
   schema_evidence.py write SITE...       rewrite schema.graphql with notes (valid ones kept)
   schema_evidence.py documents SITE...   the operations found, by source
+  schema_evidence.py validate DIR...     each GraphQL document in the Python files under DIR (the
+                                         action's bridge) validated against the schema, one JSON line
+                                         each: errors against schema.graphql, and against it with
+                                         schema-unverified.graphql
 
 SITE is an SDK's site-packages folder (the one holding `wandb/`); its version is read from it.
-A note naming a version none of the given SITEs has is reported, not passed.
+A note naming a version none of the given SITEs has is reported, not passed (with --only-given it
+is left unchecked: the other notes are still checked, and every field keeps at least one note).
 """
 
 from __future__ import annotations
@@ -85,16 +91,16 @@ def _parsed(text):
         return None
 
 
-def python_documents(site):
-    """(path, document) for every GraphQL document in the SDK's Python sources."""
-    root = os.path.join(site, "wandb")
+def python_documents(site, root=None):
+    """(path, document) for every GraphQL document in the SDK's Python sources (or those under root)."""
+    root = root or os.path.join(site, "wandb")
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         for name in sorted(files):
             if not name.endswith(".py"):
                 continue
             full = os.path.join(folder, name)
-            rel = os.path.relpath(full, site).replace(os.sep, "/")
+            rel = os.path.relpath(full, site if root is None or site else root).replace(os.sep, "/")
             text = open(full, encoding="utf-8", errors="replace").read()
             if not GQL_WORDS.search(text):
                 continue
@@ -319,7 +325,7 @@ def check_notes(s):
     return problems
 
 
-def check_evidence(s, sites):
+def check_evidence(s, sites, only_given=False):
     versions = {sdk_version(site) for site in sites}
     found = evidence(s, sites)
     problems = check_notes(s)
@@ -327,6 +333,8 @@ def check_evidence(s, sites):
     for coordinate, description in coordinates(s):
         for version, source in parse_note(description) or []:
             if version not in versions:
+                if only_given:
+                    continue
                 problems.append(f"{coordinate}: noted in {version} {source}, but no SDK {version} was given to check it")
                 continue
             checked += 1
@@ -335,8 +343,9 @@ def check_evidence(s, sites):
     # arguments: each one is used by some SDK document
     for t in own_types(s):
         for fname, field in sorted(getattr(t, "fields", {}).items()):
+            unchecked = only_given and any(v not in versions for v, _ in parse_note(field.description) or [])
             for arg in getattr(field, "args", {}) or {}:
-                if not found.get(f"{t.name}.{fname}({arg}:)"):
+                if not found.get(f"{t.name}.{fname}({arg}:)") and not unchecked:
                     problems.append(f"{t.name}.{fname}({arg}:): no SDK document given passes this argument")
     return problems, checked
 
@@ -377,7 +386,37 @@ def write(s, sites, per_version=1):
         f.write(HEADER + graphql.print_schema(s) + "\n")
 
 
+def validate(folders):
+    import gqlschema
+
+    strict, unverified = gqlschema.load_schema(), gqlschema.load_schema(unverified=True)
+    for folder in folders:
+        for source, doc in python_documents(folder, folder):
+            ops = [d.name.value if d.name else "<anonymous>" for d in doc.definitions
+                   if isinstance(d, graphql.OperationDefinitionNode)]
+            if not ops:
+                continue  # a fragment on its own, or text that only parses as GraphQL
+            print(json.dumps({
+                "source": os.path.join(folder, source).replace(os.sep, "/"), "operations": ops,
+                "errors": [gqlschema.quoted(e.message) for e in graphql.validate(strict, doc)],
+                "errors_with_unverified": [gqlschema.quoted(e.message) for e in graphql.validate(unverified, doc)],
+            }))
+
+
 def main(argv):
+    global SCHEMA_FILE
+    only_given = False
+    while argv and argv[0].startswith("--"):
+        if argv[0] == "--schema" and len(argv) > 1:  # another copy of the schema (the tests)
+            SCHEMA_FILE, argv = argv[1], argv[2:]
+        elif argv[0] == "--only-given":  # notes of SDK versions not given are left unchecked
+            only_given, argv = True, argv[1:]
+        else:
+            print(f"unknown option {argv[0]}", file=sys.stderr)
+            return 2
+    if argv and argv[0] == "validate":
+        validate(argv[1:])
+        return 0
     if not argv or argv[0] not in ("notes", "check", "suggest", "documents", "write"):
         print(__doc__, file=sys.stderr)
         return 2
@@ -402,7 +441,7 @@ def main(argv):
     if command == "notes":
         problems, checked = check_notes(s), None
     else:
-        problems, checked = check_evidence(s, sites)
+        problems, checked = check_evidence(s, sites, only_given)
     for p in problems:
         print(p)
     if problems:
