@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 
 try:
     import graphql
@@ -83,24 +84,43 @@ def _resolve(source, info, **args):
     return value(args) if callable(value) else value
 
 
+class Schema:
+    """The schema, and what it said of each document seen (a client sends the same few again and
+    again: each is parsed and validated once)."""
+
+    def __init__(self, missing=(), unverified=False):
+        self.schema = load_schema(missing, unverified)
+        self._checked = {}
+        self._lock = threading.Lock()
+
+    def check(self, query):
+        with self._lock:
+            known = self._checked.get(query)
+        if known is not None:
+            return known
+        try:
+            document = graphql.parse(query)
+            errors = [_formatted(e) for e in graphql.validate(self.schema, document)]
+        except graphql.GraphQLError as e:
+            document, errors = None, [_formatted(e)]
+        with self._lock:
+            if len(self._checked) > 500:
+                self._checked.clear()
+            self._checked[query] = (document, errors)
+        return document, errors
+
+
 class Request:
     """One GraphQL request: its document checked against the schema, then executed."""
 
     def __init__(self, schema, body):
-        self.schema = schema
+        self.schema = schema.schema
         self.query = body.get("query") or ""
         self.variables = body.get("variables") or {}
         self.operation_name = body.get("operationName") or None  # wandb-core sends "" for none
-        self.document = None
-        self.operation = None
-        self.errors = []
-        try:
-            self.document = graphql.parse(self.query)
-        except graphql.GraphQLError as e:
-            self.errors = [_formatted(e)]
-            return
-        self.errors = [_formatted(e) for e in graphql.validate(schema, self.document)]
-        self.operation = graphql.utilities.get_operation_ast(self.document, self.operation_name)
+        self.document, self.errors = schema.check(self.query)
+        self.operation = None if self.document is None else \
+            graphql.utilities.get_operation_ast(self.document, self.operation_name)
 
     @property
     def kind(self):
