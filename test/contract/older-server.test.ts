@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { startFaultProxy } from '../helpers/fault-proxy.js'
 
 let backend: Backend
 before(async () => {
@@ -89,5 +90,27 @@ describe('an older W&B server (real SDK)', { concurrency: 2 }, () => {
     assert.equal(run.code, 1, run.stdout)
     assert.match(errors(run)[0] ?? '', /^Cancelled before an agent started the run: it was removed from the queue/)
     assert.deepEqual(agentOps(run.outputs.queue_item_id!).map((op) => op.event), ['item_deleted'])
+  })
+
+  it("a push sent twice: the duplicate check falls back to the SDK's fields and says what it cannot see", async () => {
+    // a slow agent: both items are still pending when the action looks, and no run spec to tell them by
+    const slow = await startBackend({ agentDelay: 4, missingFields: ['PushToRunQueueByNamePayload.runSpec'] })
+    const proxy = await startFaultProxy(slow.url, { drop_response: { match: 'pushToRunQueueByName', times: 1 } })
+    try {
+      const run = await startAction({
+        fake: false,
+        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'old-twice' },
+        env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
+        timeoutMs: 90_000
+      })
+      assert.equal(run.code, 0, run.stdout)
+      assert.equal(run.outputs.state, 'finished')
+      const said = run.stdout.split('\n').filter((l) => l.includes('does not show a queue item\'s run spec'))
+      assert.equal(said.length, 1, run.stdout)
+      assert.match(said[0]!, /a second item of run old-twice from a push sent twice is seen only once an agent has claimed it/)
+    } finally {
+      await proxy.stop()
+      await slow.stop()
+    }
   })
 })
