@@ -1,5 +1,5 @@
 // The real wandb SDK and the local W&B backend in test/backend (its interpreter has graphql-core),
-// both provisioned into .cache/ by scripts/test.mjs (scripts/real-sdk.mjs), for the contract tests.
+// both provided into .cache/ by scripts/real-sdk.mjs, for the contract tests.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +7,7 @@ import path from 'node:path'
 import { ROOT } from './action.js'
 
 export const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
-export const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
+const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
 export const REAL_PYTHON = path.join(REAL_VENV, 'bin', 'python')
 /** The backend's interpreter: a virtualenv with graphql-core. */
 export const BACKEND_PYTHON = path.join(ROOT, '.cache', 'backend-venv', 'bin', 'python')
