@@ -60,11 +60,24 @@ def within(budget, call, what, attempts=4):
 
 
 def remove_item(f, budget):
+    """QueuedRun.delete, then a look at the queue: the SDK ignores deleteFromRunQueue's answer, and a
+    server may refuse (success false). Removed only when the item is seen gone."""
+    from .follower import item_there  # the follower imports this module
+
     try:
         within(budget, f.queued.delete, f"removing queue item {f.queued.id}")
-        return True, None
     except Exception as exc:
         return False, f"removing queue item {f.queued.id} failed: {describe_error(exc)}"
+    try:
+        there = item_there(f, lambda call, what: within(budget, call, what))
+    except Exception as exc:
+        return False, (
+            f"W&B was asked to remove queue item {f.queued.id}, but whether it left {f.queued.queue_name} "
+            f"could not be checked: {describe_error(exc)}"
+        )
+    if there:
+        return False, f"W&B did not remove queue item {f.queued.id} from {f.queued.queue_name}: it is still there"
+    return True, None
 
 
 def stop_run(f, budget):

@@ -5,6 +5,7 @@ return for an item no agent takes, a failed item, or a `killed`/`preempted` run:
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Any
 
@@ -13,7 +14,7 @@ from ..cancel import begin_cancel, cancel, parent_gone
 from ..deadline import Abandoned, call_with_deadline, seconds_from_env
 from ..errors import UserError
 from ..protocol import RUN_END_STATES, Progress, Request, emit_progress
-from ..sdk.api import describe_error, graphql, is_not_found, is_transient
+from ..sdk.api import describe_error, graphql, is_not_found, is_transient, lacks_field
 from .heartbeat import Heartbeat
 from .stop import no_agent, stop
 
@@ -25,7 +26,8 @@ ERROR_REPORT_SECONDS = 60.0
 POLL_SECONDS = 30.0
 
 # QueuedRun._get_item's query (GetRunQueueItem), plus the item's error (what failed, at which stage,
-# with which files): the SDK has no accessor for it.
+# with which files): the SDK has no accessor for it, and no released SDK reads it, so a server may
+# not have it: then the SDK's own query (SDK_ITEM_QUERY) is used, and the reason left out.
 ITEM_QUERY = """
 query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
     project(name: $projectName, entityName: $entityName) {
@@ -46,6 +48,25 @@ query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: St
 """
 
 
+SDK_ITEM_QUERY = """
+query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
+    project(name: $projectName, entityName: $entityName) {
+        runQueue(name: $runQueue) {
+            runQueueItem(id: $itemId) {
+                id
+                state
+                associatedRunId
+            }
+        }
+    }
+}
+"""
+NO_ITEM_ERROR = (
+    "This W&B server does not report why a queue item failed (it has no RunQueueItem.error): "
+    "if the item fails, the reason is left out."
+)
+
+
 def poll_intervals():
     """First and longest pause between polls; WANDB_LAUNCH_ACTION_POLL_SECONDS="first,max" (tests).
     Every 5 s: the end of a run is noticed within 5 s, and a long wait costs at most 12 requests
@@ -63,10 +84,14 @@ def poll_intervals():
 class Follower:
     """What is known of a queue item (or an attached run) and its run while following them."""
 
-    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress: Progress):
+    def __init__(
+        self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress: Progress, run_entity=None
+    ):
         self.public_api = public_api
         self.launch_api = launch_api
-        self.queued = queued
+        self.queued = queued  # its entity is the queue's (a launch config's queue_entity may set it)
+        self.run_entity = run_entity or queued.entity
+        self.item_query = ITEM_QUERY
         self.run_id = run_id
         self.deadline = deadline
         self.queue_deadline = queue_deadline
@@ -118,7 +143,7 @@ class Follower:
         """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
         try:
             self.run = (waiting or self.on_time)(
-                lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"),
+                lambda: self.public_api.run(f"{self.run_entity}/{self.queued.project}/{self.run_id}"),
                 "reading the run",
             )
             self.run_state = self.run.state
@@ -233,22 +258,36 @@ def poll(f):
     return before != (f.item_state, f.run_state, f.run is not None)
 
 
+def item_variables(f):
+    return {
+        "projectName": f.queued.project_queue,
+        "entityName": f.queued.entity,
+        "runQueue": f.queued.queue_name,
+        "itemId": f.queued.id,
+    }
+
+
 def fetch_item(f):
-    res = f.on_time(
-        lambda: graphql(
-            f.public_api,
-            ITEM_QUERY,
-            {
-                "projectName": f.queued.project_queue,
-                "entityName": f.queued.entity,
-                "runQueue": f.queued.queue_name,
-                "itemId": f.queued.id,
-            },
-        ),
-        "reading the queue item",
-    )
+    """The item, with its error where the server has it (else the SDK's own query, from then on)."""
+    try:
+        res = f.on_time(lambda: graphql(f.public_api, f.item_query, item_variables(f)), "reading the queue item")
+    except Exception as exc:
+        if f.item_query == SDK_ITEM_QUERY or not lacks_field(exc):
+            raise
+        f.item_query = SDK_ITEM_QUERY
+        print(NO_ITEM_ERROR, file=sys.stderr, flush=True)
+        res = f.on_time(lambda: graphql(f.public_api, f.item_query, item_variables(f)), "reading the queue item")
     queue = ((res or {}).get("project") or {}).get("runQueue") or {}
     return queue.get("runQueueItem")
+
+
+def item_there(f, waiting):
+    """Whether the item is still in its queue (the SDK's own query); waiting(call, what) bounds the call."""
+    res = waiting(
+        lambda: graphql(f.public_api, SDK_ITEM_QUERY, item_variables(f)), f"checking queue item {f.queued.id}"
+    )
+    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
+    return queue.get("runQueueItem") is not None
 
 
 def finish_following(request: Request, f: Follower, base, ended) -> None:
@@ -256,7 +295,7 @@ def finish_following(request: Request, f: Follower, base, ended) -> None:
     it failed on its own (not by a cancel or a timeout), then the result."""
     finish(
         request,
-        entity=f.queued.entity,
+        entity=f.run_entity,
         project=f.queued.project,
         run_id=f.run_id,
         public_api=f.public_api,
