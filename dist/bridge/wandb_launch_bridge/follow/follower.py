@@ -5,7 +5,6 @@ return for an item no agent takes, a failed item, or a `killed`/`preempted` run:
 from __future__ import annotations
 
 import os
-import sys
 import time
 from typing import Any
 
@@ -14,8 +13,9 @@ from ..cancel import begin_cancel, cancel, parent_gone
 from ..deadline import Abandoned, call_with_deadline, seconds_from_env
 from ..errors import UserError
 from ..protocol import RUN_END_STATES, Progress, Request, emit_progress
-from ..sdk.api import describe_error, graphql, is_not_found, is_transient, lacks_field
+from ..sdk.api import describe_error, is_not_found, is_transient
 from .heartbeat import Heartbeat
+from .item import ITEM_QUERY, fetch_item
 from .stop import no_agent, stop
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network);
@@ -24,47 +24,6 @@ MAX_ERROR_STREAK_SECONDS = 600.0
 ERROR_REPORT_SECONDS = 60.0
 # One look at the item or the run: a server that does not answer is an API error like any other.
 POLL_SECONDS = 30.0
-
-# QueuedRun._get_item's query (GetRunQueueItem), plus the item's error (what failed, at which stage,
-# with which files): the SDK has no accessor for it, and no released SDK reads it, so a server may
-# not have it: then the SDK's own query (SDK_ITEM_QUERY) is used, and the reason left out.
-ITEM_QUERY = """
-query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
-    project(name: $projectName, entityName: $entityName) {
-        runQueue(name: $runQueue) {
-            runQueueItem(id: $itemId) {
-                id
-                state
-                associatedRunId
-                error {
-                    message
-                    stage
-                    filePaths
-                }
-            }
-        }
-    }
-}
-"""
-
-
-SDK_ITEM_QUERY = """
-query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
-    project(name: $projectName, entityName: $entityName) {
-        runQueue(name: $runQueue) {
-            runQueueItem(id: $itemId) {
-                id
-                state
-                associatedRunId
-            }
-        }
-    }
-}
-"""
-NO_ITEM_ERROR = (
-    "This W&B server does not report why a queue item failed (it has no RunQueueItem.error): "
-    "if the item fails, the reason is left out."
-)
 
 
 def poll_intervals():
@@ -256,38 +215,6 @@ def poll(f):
         if f.run_state == "running" and f.heartbeat.due():
             f.heartbeat.beat(f.run_id, f.run)
     return before != (f.item_state, f.run_state, f.run is not None)
-
-
-def item_variables(f):
-    return {
-        "projectName": f.queued.project_queue,
-        "entityName": f.queued.entity,
-        "runQueue": f.queued.queue_name,
-        "itemId": f.queued.id,
-    }
-
-
-def fetch_item(f):
-    """The item, with its error where the server has it (else the SDK's own query, from then on)."""
-    try:
-        res = f.on_time(lambda: graphql(f.public_api, f.item_query, item_variables(f)), "reading the queue item")
-    except Exception as exc:
-        if f.item_query == SDK_ITEM_QUERY or not lacks_field(exc):
-            raise
-        f.item_query = SDK_ITEM_QUERY
-        print(NO_ITEM_ERROR, file=sys.stderr, flush=True)
-        res = f.on_time(lambda: graphql(f.public_api, f.item_query, item_variables(f)), "reading the queue item")
-    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
-    return queue.get("runQueueItem")
-
-
-def item_there(f, waiting):
-    """Whether the item is still in its queue (the SDK's own query); waiting(call, what) bounds the call."""
-    res = waiting(
-        lambda: graphql(f.public_api, SDK_ITEM_QUERY, item_variables(f)), f"checking queue item {f.queued.id}"
-    )
-    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
-    return queue.get("runQueueItem") is not None
 
 
 def finish_following(request: Request, f: Follower, base, ended) -> None:

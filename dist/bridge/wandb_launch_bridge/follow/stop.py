@@ -13,6 +13,7 @@ from ..cancel import begin_cancel, cancel
 from ..deadline import Budget, DeadlineExceeded, call_with_deadline
 from ..protocol import CANCEL_SECONDS, RUN_END_STATES, UNCONFIRMED
 from ..sdk.api import describe_error, is_transient
+from .item import item_there
 
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.
 NO_AGENT_SECONDS = 30.0
@@ -62,8 +63,6 @@ def within(budget, call, what, attempts=4):
 def remove_item(f, budget):
     """QueuedRun.delete, then a look at the queue: the SDK ignores deleteFromRunQueue's answer, and a
     server may refuse (success false). Removed only when the item is seen gone."""
-    from .follower import item_there  # the follower imports this module
-
     try:
         within(budget, f.queued.delete, f"removing queue item {f.queued.id}")
     except Exception as exc:
