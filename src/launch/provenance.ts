@@ -1,31 +1,29 @@
 // Where a run came from, as the run records it (its config's `github` mapping and its notes), and
 // the launch key: a hash of the launch inputs that tells a re-run of the same launch on the same
-// commit (reuse). Pure: the environment and the event payload are passed in.
+// commit (reuse). Pure but for reading the event payload: the environment is passed in.
 import { createHash } from 'node:crypto'
-
-/** The run's `config.github`: flat, snake_case keys, so that a baseline filter can name them
- *  ({"config.github.ref": "refs/heads/main"}). */
-export interface GithubProvenance {
-  repository: string
-  /** GITHUB_SHA: on pull_request events the merge commit GitHub tested, not the head. */
-  sha: string
-  ref: string | null
-  event: string | null
-  workflow: string | null
-  job: string | null
-  run_id: string | null
-  run_attempt: number | null
-  /** The workflow run's page, at the attempt that launched. */
-  run_url: string | null
-  pull_request: number | null
-  /** The pull request's head commit (pull_request events). */
-  head_sha: string | null
-  actor: string | null
-  /** LAUNCH_KEY_VERSION's hash of the launch inputs; null for a run followed with attach. */
-  launch_key: string | null
-}
+import { readFileSync, statSync } from 'node:fs'
+import type { GithubProvenance } from './protocol-provenance.js'
 
 type Env = Record<string, string | undefined>
+
+/** What the runner says about the workflow run: its variables and the event's payload. */
+export interface Origin {
+  env: Env
+  event: unknown
+}
+
+/** The event payload the runner wrote (GITHUB_EVENT_PATH); undefined when there is none to read. */
+export function readEventPayload(env: Env, maxBytes = 16 * 1024 * 1024): unknown {
+  const file = env.GITHUB_EVENT_PATH
+  if (!file) return undefined
+  try {
+    if (!statSync(file).isFile() || statSync(file).size > maxBytes) return undefined
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
 
 /** A pull request's number and head commit from the event payload (GITHUB_EVENT_PATH), if any. */
 export function pullRequestOf(event: unknown): { number: number; headSha: string | null } | undefined {
@@ -64,7 +62,7 @@ export function githubProvenance(env: Env, event: unknown, launchKey: string | n
 }
 
 /** Bumped whenever what goes into the key changes, so that old runs are not taken for new ones. */
-export const LAUNCH_KEY_VERSION = 1
+const LAUNCH_KEY_VERSION = 1
 
 /** What of the bridge request decides what a launch computes: its launch() (or launch_add())
  *  arguments without the run's ID and display name, and the queue it goes to with its template
@@ -99,4 +97,14 @@ export function canonicalJson(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+}
+
+/** A workflow run's page in this repository, from a recorded run ID and attempt: digits only, so
+ *  that nothing recorded on a W&B run becomes a link of its choosing. */
+export function workflowRunUrl(env: Env, runId: string | null, attempt: number | null): string | undefined {
+  const repository = env.GITHUB_REPOSITORY?.trim()
+  if (!repository || !runId || !/^\d{1,20}$/.test(runId)) return undefined
+  const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')
+  const at = attempt !== null && Number.isSafeInteger(attempt) && attempt > 0 ? `/attempts/${attempt}` : ''
+  return `${server}/${repository}/actions/runs/${runId}${at}`
 }
