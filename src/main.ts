@@ -14,6 +14,7 @@ import { findPython } from './sdk/python.js'
 import { errorMessage } from './text/error-message.js'
 import { annotation } from './verdict/verdict.js'
 import { reportNotLaunched, reportOutcome } from './report/step-report.js'
+import { readEventPayload } from './launch/provenance.js'
 import { buildRequest } from './launch/request.js'
 import { CANCELLED, SdkSetup } from './sdk/setup.js'
 import { maskSecrets } from './inputs/secrets.js'
@@ -48,7 +49,7 @@ export async function run(): Promise<void> {
     const python = await findPython(inputs.python)
     if (cancel.requested) throw new Error(CANCELLED)
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
-    const request = buildRequest(inputs, detachedLog)
+    const request = buildRequest(inputs, detachedLog, { env: process.env, event: readEventPayload(process.env) })
     // SDK: the interpreter's own wandb when it may meet wandb_version (the bridge itself checks,
     // as it starts), else the action's virtualenv.
     const sdk = new SdkSetup(inputs, python, request, () => cancel.requested)

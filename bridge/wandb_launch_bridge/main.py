@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+from typing import Any
 
 from .cancel import LaunchCancelled, handle_signals
 from .deadline import run_exit_hooks
@@ -28,6 +29,7 @@ from .protocol import (
     Request,
     emit_result,
     emit_sdk,
+    emit_submitted,
     fail,
     flush_channel,
     is_detached,
@@ -133,11 +135,17 @@ def serve_request() -> int:
     start_in_background()  # wandb-core starts while the launch modules import
 
     try:
+        from .follow import provenance
+
+        # a run attached to keeps the provenance of its launch, if it has one
+        provenance.start(github_of(request), only_if_absent=request.attach is not None)
         if request.attach:
             from .follow.attach import follow_attached
 
             resume_collector()
             follow_attached(request)
+        elif request.reuse and reuse_earlier_run(request):
+            pass
         elif request.queue:
             from .queue.mode import enqueue_and_follow
 
@@ -150,6 +158,38 @@ def serve_request() -> int:
     except Exception as exc:
         report_failure(exc, request)
     return 0
+
+
+def github_of(request: Request) -> dict[str, Any] | None:
+    """The run's config.github from the request's provenance, or None: nothing is written."""
+    return None if request.provenance is None else request.provenance.as_config()
+
+
+def reuse_earlier_run(request: Request) -> bool:
+    """reuse: an earlier run of this launch on this commit, judged (finished) or followed (live)
+    instead of launching; False: launch."""
+    import wandb
+
+    from .follow import provenance
+    from .follow.attach import follow_reused
+    from .follow.reuse import announce, look_for_reusable
+
+    public_api = wandb.Api()
+    found = look_for_reusable(request, public_api)
+    if found is None:
+        return False
+    _how, run, entity, project = found
+    provenance.start(github_of(request), only_if_absent=True)  # it keeps that of its own launch
+    announce(run, entity, project)
+    resume_collector()
+    if request.synchronous:
+        follow_reused(request, public_api, f"{entity}/{project}/{run.id}", run)
+    else:
+        emit_submitted(
+            run_id=run.id, backend_id=None, entity=entity, project=project, run_type="reused", launch_seconds=0
+        )
+        emit_result(state=run.state, cancelled=False, timed_out=False, submitted=True, cancel_error=None)
+    return True
 
 
 def report_failure(exc: BaseException, request: Request) -> None:

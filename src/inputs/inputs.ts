@@ -31,6 +31,9 @@ export const QUEUE_ONLY = ['priority', 'template_variables', 'project_queue', 'q
 
 export const DEFAULT_BASE_URL = 'https://api.wandb.ai'
 
+/** attach by run path: how long a run not on W&B yet is waited for when queue_timeout is empty. */
+export const ATTACH_WAIT_SECONDS = 600
+
 /** The names in action.yml; the record type makes sure none is missed or misspelled. */
 export const INPUT_NAMES = [
   'job',
@@ -59,6 +62,9 @@ export const INPUT_NAMES = [
   'progress_interval',
   'watch_metrics',
   'attach',
+  // where a run came from, and taking an earlier run of the same launch
+  'provenance',
+  'reuse',
   // SDK setup
   'wandb_version',
   'extra_packages',
@@ -127,6 +133,12 @@ export interface Inputs {
   githubToken?: string
   /** Report as a check run of this name. */
   checkName?: string
+  /** Record on the run where it came from (config.github, notes). */
+  provenance: boolean
+  /** Take an earlier run of the same launch on the same commit instead of launching. */
+  reuse: boolean
+  /** attach by run path: how long a run not on W&B yet is waited for (queue_timeout, else ATTACH_WAIT_SECONDS). */
+  appearSeconds?: number
 }
 
 /** The run the gates compare with: a run path, or run filters of which the newest finished run is taken. */

@@ -12,6 +12,18 @@ export const LAUNCHES = 'launches a run, but attach follows one launched before:
 
 type Parsed = Record<string, unknown> & { attach?: string; queue?: string; project?: string; synchronous?: boolean }
 
+/** reuse finds earlier runs by the provenance they record, on this runner's commit. */
+export function checkReuse(v: Parsed, ctx: z.RefinementCtx, env: Env): void {
+  const problem = (message: string) => ctx.addIssue({ code: 'custom', path: ['reuse'], message })
+  if (v.attach) problem('takes an earlier run instead of launching one, but attach follows a given run: remove reuse (or attach)')
+  if (v.provenance === false) problem('finds earlier runs by the launch key their provenance records: it needs provenance: true')
+  if (!env.GITHUB_SHA?.trim() || !env.GITHUB_REPOSITORY?.trim()) {
+    problem(
+      'needs the commit and repository a GitHub runner sets (GITHUB_SHA, GITHUB_REPOSITORY): run it in a workflow, or set reuse: false'
+    )
+  }
+}
+
 /** attach follows a run launched before: nothing may say how to launch one. */
 export function checkAttach(v: Parsed, ctx: z.RefinementCtx): void {
   for (const name of LAUNCH_ONLY) {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { parseExtraPackages, parseWandbVersion } from '../sdk/plan.js'
 import { needsBaseline, parseGates } from '../verdict/gates.js'
 import {
+  ATTACH_WAIT_SECONDS,
   DEFAULT_BASE_URL,
   InputError,
   PRIORITIES,
@@ -17,6 +18,7 @@ import {
 import {
   attachedRun,
   checkAttach,
+  checkReuse,
   defaultCommentKey,
   LAUNCHES,
   LOCAL_RUN_CONFIG_BYTES,
@@ -46,7 +48,7 @@ const RUN_PATH = /^[^\s/:{}[\]]+\/[^\s/:{}[\]]+\/[^\s/:{}[\]]+$/
 
 const noSpaces = (what: string) => optionalText.refine((v) => v === undefined || !/\s/.test(v), `must be ${what} without spaces`)
 
-function schema(workspace: string) {
+function schema(workspace: string, env: Env) {
   const mapping = optionalText.transform((v, ctx) =>
     v === undefined ? undefined : parsed((text) => parseMapping(text, workspace))(v, ctx)
   )
@@ -132,7 +134,15 @@ function schema(workspace: string) {
         .transform(parsed(parseBoolean)),
       comment_key: optionalText.refine((v) => v === undefined || !v.includes('-->'), 'must not contain -->'),
       github_token: optionalText,
-      check_name: optionalText
+      check_name: optionalText,
+      provenance: z
+        .string()
+        .transform((v) => v.trim() || 'true')
+        .transform(parsed(parseBoolean)),
+      reuse: z
+        .string()
+        .transform((v) => v.trim() || 'false')
+        .transform(parsed(parseBoolean))
     })
     .superRefine(
       (v, ctx) => {
@@ -154,7 +164,8 @@ function schema(workspace: string) {
           })
         }
         for (const name of QUEUE_ONLY) {
-          if (v[name] !== undefined && !v.queue) {
+          // attach by run path: queue_timeout bounds the wait for a run not on W&B yet
+          if (v[name] !== undefined && !v.queue && !(name === 'queue_timeout' && v.attach)) {
             ctx.addIssue({ code: 'custom', path: [name], message: 'applies only to queue mode: it needs queue' })
           }
         }
@@ -208,6 +219,7 @@ function schema(workspace: string) {
             message: `overrides.run_config is ${runConfig} bytes as JSON; a ${v.resource} run gets at most ${LOCAL_RUN_CONFIG_BYTES} bytes (8 MiB) of run config, through a file wandb.init reads (a mapping file's own limit; YAML aliases make a config larger than its file): move the large data into an artifact the run reads (run.use_artifact) and keep the run config to its parameters`
           })
         }
+        if (v.reuse === true) checkReuse(v, ctx, env)
         if (typeof v.timeout === 'number' && v.synchronous === false) {
           // not when timeout itself failed
           ctx.addIssue({
@@ -228,7 +240,7 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     api_key: raw.api_key.trim() || env.WANDB_API_KEY || '',
     base_url: raw.base_url.trim() || env.WANDB_BASE_URL?.trim() || DEFAULT_BASE_URL
   }
-  const result = schema(env.GITHUB_WORKSPACE || process.cwd()).safeParse(withEnvDefaults)
+  const result = schema(env.GITHUB_WORKSPACE || process.cwd(), env).safeParse(withEnvDefaults)
   const problems = result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'inputs')}: ${issue.message}`)
   if (raw.attach.trim() && raw.resource.trim()) problems.push(`resource: ${LAUNCHES}`)
   if (!result.success || problems.length) throw new InputError(problems)
@@ -282,6 +294,9 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     commentKey: v.comment_key ?? defaultCommentKey(raw, env),
     commentKeyGiven: v.comment_key !== undefined,
     githubToken: v.github_token,
-    checkName: v.check_name
+    checkName: v.check_name,
+    provenance: v.provenance,
+    reuse: v.reuse,
+    appearSeconds: attach?.kind === 'run' ? (v.queue_timeout ?? ATTACH_WAIT_SECONDS) : undefined
   }
 }

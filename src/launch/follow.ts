@@ -3,7 +3,8 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { Bridge } from './bridge-process.js'
-import { badEventsWarning, groupTitle, heartbeatLine, progressLine } from './log-lines.js'
+import { badEventsWarning, groupTitle, heartbeatLine, progressLine, reusedLine } from './log-lines.js'
+import { workflowRunUrl } from './provenance.js'
 import type { BridgeRequest, SdkEvent } from './protocol.js'
 import { SDK_MESSAGE_LINES } from '../verdict/error-advice.js'
 import type { Inputs } from '../inputs/inputs.js'
@@ -128,7 +129,7 @@ export async function launchAndFollow(
               runningSeen = true
               onStarted?.('running', outcome)
             }
-            process.stdout.write(`${inert(progressLine(event, outcome, (Date.now() - started) / 1000))}\n`)
+            process.stdout.write(`${inert(progressLine(event, outcome, (Date.now() - started) / 1000, request.attach_wait_seconds))}\n`)
             break
           }
           case 'run_record':
@@ -145,6 +146,17 @@ export async function launchAndFollow(
             break
           case 'tags':
             outcome.tagsError = event.error ?? undefined
+            break
+          case 'provenance':
+            outcome.provenanceError = event.error
+            break
+          case 'reused':
+            outcome.reused = {
+              runId: event.run_id,
+              state: event.state,
+              workflowRunUrl: workflowRunUrl(env, event.github_run_id, event.github_run_attempt)
+            }
+            logLine(reusedLine(outcome.reused, env.GITHUB_SHA))
             break
           case 'result':
             outcome.result = event

@@ -3,7 +3,7 @@
 import type { Inputs } from '../inputs/inputs.js'
 import { formatDuration } from '../text/duration.js'
 import { inert } from '../text/markup.js'
-import type { Outcome } from './outcome.js'
+import type { Outcome, Reused } from './outcome.js'
 import type { HeartbeatEvent, ProgressEvent } from './protocol.js'
 
 /** The bridge and the action ship together: an event they disagree on is this action's bug. */
@@ -31,8 +31,16 @@ export function heartbeatLine(event: HeartbeatEvent, outcome: Outcome, seconds: 
   return `[${formatDuration(seconds)}] ${run} is running: ${[step, ...values].join(', ')}`
 }
 
-/** One log line per change while a queued run is followed. */
-export function progressLine(event: ProgressEvent, outcome: Outcome, seconds: number): string {
+/** reuse: which run is taken instead of launching, and from which workflow run. */
+export function reusedLine(reused: Reused, sha: string | undefined): string {
+  const from = reused.workflowRunUrl ? `, launched by workflow run ${reused.workflowRunUrl}` : ''
+  const commit = sha ? ` on commit ${sha.slice(0, 12)}` : ''
+  const how = reused.state === 'finished' ? 'judged' : 'followed'
+  return `reuse: W&B run ${reused.runId} (${reused.state ?? 'state unknown'}${from}) ran the same launch inputs${commit}: it is ${how} instead of launching a new run`
+}
+
+/** One log line per change while a queued run is followed. `waitSeconds`: attach's bound on a run not on W&B yet. */
+export function progressLine(event: ProgressEvent, outcome: Outcome, seconds: number, waitSeconds?: number): string {
   const run = `W&B run ${event.run_id ?? outcome.submitted?.runId ?? ''}`
   const q = outcome.queued
   const text = (() => {
@@ -43,6 +51,8 @@ export function progressLine(event: ProgressEvent, outcome: Outcome, seconds: nu
         return `Picked up by an agent: ${run} is starting`
       case 'item_failed':
         return `The queue item failed before its run started: ${event.message ?? 'no reason given'}`
+      case 'not_started':
+        return `${run} is not on W&B yet (its job has not called wandb.init): waiting for it${waitSeconds ? ` up to ${formatDuration(waitSeconds)}` : ''}`
       case 'api_error':
         return `The W&B API failed, retrying: ${event.message ?? ''}`
       case 'preempting':

@@ -17,6 +17,14 @@ export interface Queued {
   projectQueue: string
 }
 
+/** reuse: an earlier run of the same launch on this commit, and the workflow run that launched it. */
+export interface Reused {
+  runId: string
+  state: string | null
+  /** Built from this repository and the recorded run ID and attempt (digits only), never taken as text. */
+  workflowRunUrl?: string
+}
+
 export interface Outcome {
   sdk?: SdkEvent
   submitted?: Submitted
@@ -28,6 +36,10 @@ export interface Outcome {
   baseline?: BaselineEvent
   /** Adding the tags to the run failed: why. */
   tagsError?: string
+  /** Writing the run's provenance failed: why. */
+  provenanceError?: string
+  /** reuse: the earlier run of the same launch that was taken instead of launching. */
+  reused?: Reused
   error?: ErrorEvent
   /** A run that failed on W&B: the end of its output.log. */
   runLog?: RunLogEvent

@@ -11,6 +11,7 @@
 // - SIGTERM: cancel. The bridge stops the run within CANCEL_SECONDS, its watchdog ends it at
 //   WATCHDOG_SECONDS, and the action kills it at BRIDGE_CANCEL_SECONDS, so a cancel ends within 5 s.
 import { z } from 'zod'
+import { PROVENANCE_EVENTS, PROVENANCE_REQUEST, ProvenanceEvent, ReusedEvent } from './protocol-provenance.js'
 
 // ---- shared constants ----------------------------------------------------------------------
 
@@ -115,7 +116,8 @@ export const BridgeRequest = z.strictObject({
   required_modules: z.array(z.string()).optional().describe("Modules the resource's runner imports, looked for likewise."),
   own_site_packages_first: z.boolean().optional().describe("Set for the action's own virtualenv: its site-packages go before PYTHONPATH."),
   baseline: BaselineArguments.optional(),
-  tags: z.array(z.string()).optional().describe('Tags to add to the run after it ended.')
+  tags: z.array(z.string()).optional().describe('Tags to add to the run after it ended.'),
+  ...PROVENANCE_REQUEST
 })
 export type BridgeRequest = z.infer<typeof BridgeRequest>
 export type LaunchArguments = z.infer<typeof LaunchArguments>
@@ -234,7 +236,8 @@ export const ResultEvent = z
     item_error_files: z.array(z.string()).nullish().describe('The files W&B names with that error.'),
     run_started: z.boolean().nullish().describe('An agent started the run (it was seen on W&B).'),
     queue_timed_out: z.boolean().nullish().describe('No agent picked the item up within queue_timeout.'),
-    item_removed: z.boolean().nullish().describe('The item was taken off the queue (cancel, timeout, no agent).')
+    item_removed: z.boolean().nullish().describe('The item was taken off the queue (cancel, timeout, no agent).'),
+    never_appeared: z.boolean().nullish().describe('attach by run path: the run was not on W&B within attach_wait_seconds.')
   })
   .describe('How the launch ended: the last event.')
 
@@ -298,6 +301,7 @@ export const EVENT_SCHEMAS = {
   run_record: RunRecordEvent,
   baseline: BaselineEvent,
   tags: TagsEvent,
+  ...PROVENANCE_EVENTS,
   result: ResultEvent,
   error: ErrorEvent
 } as const
@@ -312,6 +316,8 @@ export const BridgeEvent = z.discriminatedUnion('event', [
   RunRecordEvent,
   BaselineEvent,
   TagsEvent,
+  ProvenanceEvent,
+  ReusedEvent,
   ResultEvent,
   ErrorEvent
 ])

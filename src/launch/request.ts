@@ -1,13 +1,16 @@
 // Inputs -> the request the Python bridge passes to wandb.sdk.launch.launch() (or, in queue mode,
 // launch_add()), by the SDK's own argument names. The API key is not part of it: it travels in
 // the bridge's environment.
-import type { Inputs } from '../inputs/inputs.js'
+import { ATTACH_WAIT_SECONDS, type Inputs } from '../inputs/inputs.js'
 import { isLocal } from '../inputs/resources.js'
 import type { BridgeRequest, LaunchArguments } from './protocol.js'
+import { githubProvenance, launchKey, type Origin } from './provenance.js'
 
-export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {
+/** `origin`: the runner's variables and event payload, for the run's provenance (none without). */
+export function buildRequest(inputs: Inputs, detachedLog?: string, origin?: Origin): BridgeRequest {
   const queue = inputs.queue
   const progress = { interval_seconds: inputs.progressSeconds, metrics: inputs.watchMetrics }
+  const provenance = (key: string | null) => (inputs.provenance && origin ? githubProvenance(origin.env, origin.event, key) : undefined)
   if (inputs.attach) {
     const target = inputs.attach
     return withoutUndefined({
@@ -18,7 +21,9 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
       attach: target.kind === 'run' ? { run_path: `${target.entity}/${target.project}/${target.runId}` } : { queue_item_id: target.itemId },
       synchronous: true,
       timeout_seconds: inputs.timeoutSeconds,
-      progress
+      progress,
+      provenance: provenance(null),
+      attach_wait_seconds: target.kind === 'run' ? (inputs.appearSeconds ?? ATTACH_WAIT_SECONDS) : undefined
     })
   }
   const launch: LaunchArguments = {
@@ -36,24 +41,28 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
     run_id: inputs.runId,
     repository: inputs.repository
   }
+  const launchArguments = withoutUndefined(launch)
+  const queueArguments = queue
+    ? withoutUndefined({
+        name: queue.name,
+        priority: queue.priority,
+        template_variables: queue.templateVariables,
+        project_queue: queue.projectQueue,
+        timeout_seconds: queue.timeoutSeconds
+      })
+    : undefined
   return withoutUndefined({
-    launch: withoutUndefined(launch),
-    queue: queue
-      ? withoutUndefined({
-          name: queue.name,
-          priority: queue.priority,
-          template_variables: queue.templateVariables,
-          project_queue: queue.projectQueue,
-          timeout_seconds: queue.timeoutSeconds
-        })
-      : undefined,
+    launch: launchArguments,
+    queue: queueArguments,
     synchronous: inputs.synchronous,
     timeout_seconds: inputs.timeoutSeconds,
     progress,
     // nothing runs here in queue mode, so nothing outlives the action
     detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined,
     baseline: inputs.baseline,
-    tags: inputs.tags.length ? inputs.tags : undefined
+    tags: inputs.tags.length ? inputs.tags : undefined,
+    provenance: provenance(launchKey({ launch: launchArguments, queue: queueArguments })),
+    reuse: inputs.reuse || undefined
   })
 }
 

@@ -44,6 +44,12 @@ export async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict,
         : ([['Resource', escapeHtml(inputs.resource)]] as [string, string][])),
     ['Duration', formatDuration(outcome.seconds)]
   ]
+  if (outcome.reused) {
+    const from = outcome.reused.workflowRunUrl
+      ? `launched by <a href="${escapeHtml(outcome.reused.workflowRunUrl)}">workflow run</a>`
+      : 'launched before'
+    rows.splice(1, 0, ['Reused', `yes: an earlier run of the same launch on this commit, ${from}; nothing was launched`])
+  }
   if (outcome.logFile) rows.push(['Log file', `<code>${escapeHtml(outcome.logFile)}</code>`])
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
   await writeTable(rows, v.message, gatesTable, v.failure ? failureHtml(v.failure) : '')

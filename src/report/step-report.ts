@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import type { Inputs } from '../inputs/inputs.js'
 import type { Outcome } from '../launch/outcome.js'
 import { errorMessage } from '../text/error-message.js'
+import { inert } from '../text/markup.js'
 import { describeFailure } from '../verdict/failure.js'
 import { describeGate, judgeGates } from '../verdict/gate-verdict.js'
 import { conclusion, NOT_LAUNCHED, stateOutput, verdict, whyNoSummary, withGates, type Report } from '../verdict/verdict.js'
@@ -45,6 +46,13 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<R
   else if (outcome.baseline?.error) core.warning(`No baseline for the gates: ${outcome.baseline.error}`)
   else if (outcome.baseline) core.info('No baseline: no finished run other than this one matched the baseline filters')
   if (outcome.tagsError) core.warning(`${outcome.tagsError}: a later workflow will not find this run by them`)
+  if (outcome.provenanceError) {
+    const run = outcome.submitted ? `W&B run ${outcome.submitted.runId}` : 'the W&B run'
+    core.warning(
+      `Could not record on ${run} where it came from (its config's github mapping and the workflow run's link in its notes): ${inert(outcome.provenanceError)}. ` +
+        'The run is fine, but reuse and baseline filters on config.github will not find it.'
+    )
+  }
   if (gates && !gates.passed && inputs.gateMode === 'warn' && run.ok) {
     for (const row of gates.failed) core.warning(`Gate failed (gate_mode: warn): ${describeGate(row)}`)
   }

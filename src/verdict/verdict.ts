@@ -34,6 +34,17 @@ export function annotation(v: Verdict): string {
 }
 
 export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
+  const v = runVerdict(outcome, inputs)
+  const reused = outcome.reused
+  if (!reused || !outcome.result) return v
+  const from = reused.workflowRunUrl ? `, launched by workflow run ${reused.workflowRunUrl}` : ''
+  return {
+    ...v,
+    message: `Reused W&B run ${reused.runId}${from}: the same launch inputs on this commit (reuse: true), so nothing was launched. ${v.message}`
+  }
+}
+
+function runVerdict(outcome: Outcome, inputs: Inputs): Verdict {
   const { error, result, submitted, sdk } = outcome
   const python = sdk ? `${sdk.python} (Python ${sdk.python_version})` : 'the Python interpreter'
   if (error?.kind === 'wandb_missing') {
@@ -68,6 +79,7 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
     }
   }
   if (outcome.queued) return queueVerdict(outcome, inputs, result, run, link, cancelNote)
+  if (inputs.attach?.kind === 'run' && !result.submitted) return attachWaitVerdict(inputs, result)
   if (result.cancelled) {
     return {
       ok: false,
@@ -90,6 +102,27 @@ export function verdict(outcome: Outcome, inputs: Inputs): Verdict {
     return { ok: false, message: `${run} ${result.state}${link}.` }
   }
   return { ok: false, message: `${run} ended in an unexpected state "${result.state}"${link}.` }
+}
+
+/** attach by run path: the run was not on W&B yet, and the wait for it ended. */
+function attachWaitVerdict(inputs: Inputs, result: NonNullable<Outcome['result']>): Verdict {
+  const a = inputs.attach as Extract<Inputs['attach'], { kind: 'run' }>
+  const path = `${a.entity}/${a.project}/${a.runId}`
+  if (result.cancelled) return { ok: false, message: `Cancelled while waiting for W&B run ${path} to appear: nothing was stopped.` }
+  const check =
+    `Check that the step that launched it succeeded and that attach is its entity, project and run_id outputs joined by / ` +
+    `(a typo, or another entity, names a run that never comes), that the API key can see ${a.entity}/${a.project}, ` +
+    'and, for a run pushed to a queue, that an agent serves the queue.'
+  if (result.timed_out) {
+    return {
+      ok: false,
+      message: `W&B run ${path} did not appear within the timeout of ${formatDuration(inputs.timeoutSeconds ?? 0)}: nothing was stopped. ${check}`
+    }
+  }
+  return {
+    ok: false,
+    message: `W&B run ${path} never started: it was not on W&B within ${formatDuration(inputs.appearSeconds ?? 0)} (queue_timeout; empty waits 10m). ${check}`
+  }
 }
 
 /** Queue mode: the item may end before any run exists, and the cancel removes it or stops the run. */
@@ -155,7 +188,7 @@ export function withGates(run: Verdict, gates: GateVerdict | undefined, inputs: 
 
 export function conclusion(outcome: Outcome, v: Verdict): Conclusion {
   if (outcome.result?.cancelled) return 'cancelled'
-  if (outcome.result?.timed_out || outcome.result?.queue_timed_out) return 'timed_out'
+  if (outcome.result?.timed_out || outcome.result?.queue_timed_out || outcome.result?.never_appeared) return 'timed_out'
   return v.ok ? 'success' : 'failure'
 }
 

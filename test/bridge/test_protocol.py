@@ -159,6 +159,18 @@ SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "run_record": ({"state": "finished", "summary": {"a": {"b": 1}}, "step": 9, "error": None}, {"missing": False}),
     "baseline": ({"path": "e/p/b", "summary": {"acc": 0.9}, "error": None}, {}),
     "tags": ({"tags": ["main"], "error": None}, {}),
+    "provenance": ({"run_id": "r", "error": "HTTP 400"}, {}),
+    "reused": (
+        {
+            "run_id": "r",
+            "entity": "e",
+            "project": "p",
+            "state": "finished",
+            "github_run_id": "7001",
+            "github_run_attempt": 1,
+        },
+        {},
+    ),
     "result": (
         {"state": "finished", "cancelled": False, "timed_out": False, "submitted": True, "cancel_error": None},
         {
@@ -174,6 +186,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "run_started": True,
             "queue_timed_out": False,
             "item_removed": False,
+            "never_appeared": False,
         },
     ),
     "error": (

@@ -2,6 +2,7 @@
 // local backend: direct launch that passes and fails, queue mode, and two error paths. The
 // virtualenvs are provided by scripts/test.mjs (scripts/real-sdk.mjs, provideWandbLegacy).
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { errors, ROOT, startAction, type ActionRun } from '../helpers/action.js'
@@ -54,6 +55,26 @@ export function legacySuite(version: string): void {
       assert.equal(run.outputs.state, 'finished')
       assert.equal(run.outputs.run_url, `${backend.url}/ent/proj/runs/${runId}`)
       assert.ok(run.outputs.queue_item_id)
+    })
+    it('provenance and reuse: the queued run carries config.github, its own _wandb kept; a second identical launch reuses it', async () => {
+      const runner = { GITHUB_REPOSITORY: 'octo/models', GITHUB_SHA: 'c'.repeat(40), GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '1' }
+      const inputs = { job: 'ent/proj/myjob:latest', queue: 'q', reuse: 'true' }
+      const first = await launch({ ...inputs, run_id: `l-prov-${version}` }, runner)
+      assert.equal(first.code, 0, first.stdout)
+      const second = await launch({ ...inputs, run_id: `l-prov2-${version}` }, { ...runner, GITHUB_RUN_ID: '9002' })
+      assert.equal(second.code, 0, second.stdout)
+      assert.equal(second.outputs.run_id, `l-prov-${version}`)
+      assert.match(second.stdout, /so nothing was launched/)
+      const read = spawnSync(REAL_PYTHON, ['-c', 'import json, sys, wandb\nrun = wandb.Api().run(sys.argv[1])\nprint(json.dumps({"github": run.config.get("github"), "raw": sorted(run.rawconfig), "notes": run.notes}))', `ent/proj/l-prov-${version}`], {
+        encoding: 'utf8',
+        env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' }
+      })
+      assert.equal(read.status, 0, read.stderr)
+      const run = JSON.parse(read.stdout.trim().split('\n').at(-1)!)
+      assert.equal(run.github.run_id, '9001')
+      assert.equal(run.github.sha, 'c'.repeat(40))
+      assert.ok(run.raw.includes('_wandb'), `the run's _wandb is kept: ${run.raw.join(', ')}`)
+      assert.equal(run.notes, 'Launched from GitHub Actions: https://github.com/octo/models/actions/runs/9001/attempts/1')
     })
     it('an alias the job does not have: where it was looked for and the aliases it has', async () => {
       const run = await launch({ job: 'ent/proj/myjob:v7', resource: 'local-process' })

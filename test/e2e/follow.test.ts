@@ -225,10 +225,12 @@ describe('attach to a run launched before', () => {
     assert.deepEqual(calls(run, 'stop_run').map((c) => c.run), ['long2'])
     assert.match(errors(run)[0] ?? '', /did not finish within the timeout of 2\.0s/)
   })
-  it('a run that does not exist is an error naming it', async () => {
-    const run = await follow({ attach: 'ent/proj/nosuch' })
+  it('a run that is not on W&B is waited for up to queue_timeout, then an error naming it and what to check', async () => {
+    const run = await follow({ attach: 'ent/proj/nosuch', queue_timeout: '2s' })
     assert.equal(run.code, 1)
-    assert.match(errors(run)[0] ?? '', /W&B run ent\/proj\/nosuch \(attach\) was not found/)
+    assert.equal(run.outputs.state, 'not_launched')
+    assert.match(run.stdout, /W&B run nosuch is not on W&B yet \(its job has not called wandb\.init\): waiting for it up to 2\.0s/)
+    assert.match(errors(run)[0] ?? '', /^W&B run ent\/proj\/nosuch never started: it was not on W&B within 2\.0s .*Check that the step that launched it succeeded/)
   })
   it('a queue item: waits for the agent, then for its run', async () => {
     const seed = { items: [{ id: 'SXRlbTo5OQ==', queue: 'q', entity: 'ent', spec: { entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', run_id: 'itemrun1' } }] }

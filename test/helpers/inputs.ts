@@ -24,6 +24,8 @@ export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
     apiKey: 'wandb-secret-0123456789abcdef',
     apiKeyFrom: 'the api_key input',
     baseUrl: 'https://api.wandb.ai',
+    provenance: true,
+    reuse: false,
     ...overrides
   }
 }

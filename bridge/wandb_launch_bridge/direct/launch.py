@@ -11,6 +11,7 @@ import time
 from ..after_run.finish import finish
 from ..cancel import LaunchCancelled, cancel
 from ..deadline import Budget
+from ..follow import provenance
 from ..local.job_output import TAIL_LINES
 from ..local.job_runner import job_output_of
 from ..local.patches import LOCAL_RESOURCES, prepare_local_jobs
@@ -81,16 +82,18 @@ def abandon_launch(launch, started):
 def wait_and_report(run, launch: Launch, request: Request, api, watch=None, keep_children=None):
     timeout = request.timeout_seconds
     deadline = None if timeout is None else time.monotonic() + float(timeout)
+    # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
+    public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
+    run_id, entity, project = run_target(launch)
+    watching = provenance.current().watch(public_api, entity, project, run_id)
     state, cancel_error = asyncio.run(wait_for_end(run, deadline, watch))
+    watching.set()
     cancel.wake = None
     if keep_children is not None:  # the job has ended: so does what it left behind
         job = local_job_process(run)
         end_escaped(keep_children | ({job.pid} if job is not None else set()))
     finish_output(run)
-    run_id, entity, project = run_target(launch)
     warnings = []
-    # 0.2x's LaunchApi is a public Api: reading with it costs no second client (nor its log line).
-    public_api = api if hasattr(api, "run") and hasattr(api, "runs") else None
     proc = local_job_process(run)  # a local run: its exit code says why it failed
     output = job_output_of(run)  # and its own last lines, without the SDK's and the bridge's
     result = dict(

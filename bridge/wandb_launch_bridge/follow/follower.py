@@ -14,8 +14,10 @@ from ..deadline import Abandoned, call_with_deadline, seconds_from_env
 from ..errors import UserError
 from ..protocol import RUN_END_STATES, Progress, Request, emit_progress
 from ..sdk.api import describe_error, is_not_found, is_transient
+from . import provenance
 from .heartbeat import Heartbeat
 from .item import ITEM_QUERY, fetch_item
+from .provenance import WRITE_SECONDS
 from .stop import no_agent, stop
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network);
@@ -63,6 +65,7 @@ class Follower:
         self.reported = None
         self.error_since = None
         self.look_for_run = False  # the item names its run: the next poll reads the run
+        self.provenance_tried = False
         self.error_reports = 0
         self.first, self.longest = poll_intervals()
 
@@ -141,12 +144,22 @@ def follow(f):
             changed = False
             api_trouble(f, exc)
         cancel.known["run_started"] = f.run is not None
+        if f.run is not None and not f.provenance_tried:
+            f.provenance_tried = True  # once the run exists: its end writes again what went missing
+            write_provenance(f)
         if f.item_state == "failed" and f.run is None:
             return f.result(f.item_state)
         if f.run_state in RUN_END_STATES:
             return f.result(f.run_state)
         interval = f.first if changed else min(interval * 1.5, f.longest)
         pause(f, interval - (time.monotonic() - polled))  # a poll every interval, not interval + poll
+
+
+def write_provenance(f):
+    """The run's provenance, within what is left of the timeout."""
+    seconds = WRITE_SECONDS if f.deadline is None else min(WRITE_SECONDS, f.deadline - time.monotonic())
+    if seconds > 0:
+        provenance.current().write(f.public_api, f.queued.entity, f.queued.project, f.run_id, seconds=seconds)
 
 
 def pause(f, seconds):

@@ -153,6 +153,32 @@ def emit_tags(*, tags: list[str], error: str | None) -> None:
     _send("tags", {"tags": tags, "error": error})
 
 
+def emit_provenance(*, run_id: str | None, error: str | None) -> None:
+    _send("provenance", {"run_id": run_id, "error": error})
+
+
+def emit_reused(
+    *,
+    run_id: str,
+    entity: str,
+    project: str,
+    state: str | None,
+    github_run_id: str | None,
+    github_run_attempt: int | None,
+) -> None:
+    _send(
+        "reused",
+        {
+            "run_id": run_id,
+            "entity": entity,
+            "project": project,
+            "state": state,
+            "github_run_id": github_run_id,
+            "github_run_attempt": github_run_attempt,
+        },
+    )
+
+
 def emit_result(
     *,
     state: str | None,
@@ -172,6 +198,7 @@ def emit_result(
     run_started: bool | None = None,
     queue_timed_out: bool | None = None,
     item_removed: bool | None = None,
+    never_appeared: bool | None = None,
 ) -> None:
     """The run's end as the bridge saw it (state: the run's, or UNCONFIRMED); the watchdog of a
     cancel only guards the exit from here on."""
@@ -198,6 +225,7 @@ def emit_result(
         "run_started": run_started,
         "queue_timed_out": queue_timed_out,
         "item_removed": item_removed,
+        "never_appeared": never_appeared,
     }
     _send("result", required, optional)
 
@@ -252,6 +280,8 @@ EMITTERS = {
     "run_record": emit_run_record,
     "baseline": emit_baseline,
     "tags": emit_tags,
+    "provenance": emit_provenance,
+    "reused": emit_reused,
     "result": emit_result,
     "error": emit_error,
 }

@@ -149,7 +149,10 @@ describe('parseInputs maps every input', () => {
       ].join('\n'),
       commentKeyGiven: false,
       githubToken: undefined,
-      checkName: undefined
+      checkName: undefined,
+      provenance: true,
+      reuse: false,
+      appearSeconds: undefined
     } satisfies Inputs)
   })
 

@@ -78,7 +78,7 @@ describe('buildRequest', () => {
   it('attach: no launch arguments, the run to follow, progress and timeout', () => {
     assert.deepEqual(
       buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, runId: 'r1', timeoutSeconds: 60, progressSeconds: 5, watchMetrics: ['acc'] })),
-      { launch: { run_id: 'r1' }, attach: { run_path: 'e/p/r1' }, synchronous: true, timeout_seconds: 60, progress: { interval_seconds: 5, metrics: ['acc'] } }
+      { launch: { run_id: 'r1' }, attach: { run_path: 'e/p/r1' }, synchronous: true, timeout_seconds: 60, progress: { interval_seconds: 5, metrics: ['acc'] }, attach_wait_seconds: 600 }
     )
     assert.deepEqual(
       buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'queue_item', itemId: 'SXRlbQ==' }, entity: 'e', project: 'p', queue: { name: 'q', timeoutSeconds: 30 } })).attach,

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from ..cancel import cancel
 from ..deadline import seconds_for
+from ..follow import provenance
 from ..protocol import Request, emit_result
 from .baseline import report_baseline
 from .output_log import report_run_log
@@ -53,6 +54,11 @@ def finish(
             warnings=warnings if warnings is not None else (),
             seconds=seconds_for(2.0 if cancel.requested else 5.0),
         )
+        if not cancel.requested:
+            # the job's SDK writes its whole config again when it ends, without the github key
+            record_provenance = provenance.current()
+            record_provenance.write(public_api, entity, project, run_id)
+            record_provenance.report(run_id)
         after_run(request, entity, project, run_id, api=public_api)
     if run_log is not None:
         report_run_log(run_log(), run_id, result.get("state"))

@@ -34,8 +34,10 @@ from .events import (
     emit_error,
     emit_heartbeat,
     emit_progress,
+    emit_provenance,
     emit_queued,
     emit_result,
+    emit_reused,
     emit_run_log,
     emit_run_record,
     emit_sdk,
@@ -48,7 +50,7 @@ from .events import (
     open_channel,
     result_sent,
 )
-from .request import Attach, BadRequest, Baseline, Launch, Progress, Queue, Request, read_request
+from .request import Attach, BadRequest, Baseline, Launch, Progress, Provenance, Queue, Request, read_request
 
 __all__ = [
     "BRIDGE_CANCEL_SECONDS",
@@ -67,6 +69,7 @@ __all__ = [
     "Baseline",
     "Launch",
     "Progress",
+    "Provenance",
     "Queue",
     "Request",
     "detach_channel",
@@ -74,7 +77,9 @@ __all__ = [
     "emit_error",
     "emit_heartbeat",
     "emit_progress",
+    "emit_provenance",
     "emit_queued",
+    "emit_reused",
     "emit_result",
     "emit_run_log",
     "emit_run_record",

@@ -61,6 +61,29 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where the run came from (the runner's variables), written as the run's config.github."""
+
+    repository: str
+    sha: str
+    ref: str | None = None
+    event: str | None = None
+    workflow: str | None = None
+    job: str | None = None
+    run_id: str | None = None
+    run_attempt: int | None = None
+    run_url: str | None = None
+    pull_request: int | None = None
+    head_sha: str | None = None
+    actor: str | None = None
+    launch_key: str | None = None
+
+    def as_config(self) -> dict[str, Any]:
+        """The mapping the run's config holds, every key present (null where the runner said nothing)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
 class Attach:
     """Follow a run launched before: by its path (entity/project/run_id) or by its queue item."""
 
@@ -94,6 +117,9 @@ class Request:
     own_site_packages_first: bool | None = None
     baseline: Baseline | None = field(default=None, metadata=_nested(Baseline))
     tags: tuple[str, ...] | None = None
+    provenance: Provenance | None = field(default=None, metadata=_nested(Provenance))
+    reuse: bool | None = None
+    attach_wait_seconds: float | None = None
 
     @property
     def resource(self) -> str:
