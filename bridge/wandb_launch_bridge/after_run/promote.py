@@ -1,0 +1,108 @@
+"""Promotion: link the model the run logged to a registry or portfolio collection, with aliases,
+through the public API, once the action has judged that the run passed.
+
+The artifact is one of run.logged_artifacts(): the one named by promote_artifact, else the run's
+only model (type "model"); of several versions of it, the newest. The link is the SDK's own:
+Artifact.link(target_path, aliases) where it links through the public API (0.2x and later); the
+older SDKs' Artifact.link starts a W&B run of its own (wandb.init(job_type="auto")) to link from,
+so there the internal API's link_artifact (the same LinkArtifact mutation) is called instead.
+The linked version is read back through the public API (Api.artifact) before it is reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+MODEL_TYPE = "model"
+REGISTRY_PREFIX = "wandb-registry-"
+
+
+class NothingToPromote(Exception):
+    """The run logged no artifact to promote, or several and none was named: a warning, not a failure."""
+
+
+def collection_of(artifact):
+    return str(artifact.name).partition(":")[0]
+
+
+def version_index(artifact):
+    match = re.fullmatch(r"v(\d+)", str(getattr(artifact, "version", "") or ""))
+    return int(match.group(1)) if match else -1
+
+
+def pick_artifact(logged, name=None):
+    """The artifact to link: named, else the only model; the newest version of it."""
+    logged = list(logged)
+    if name:
+        matches = [a for a in logged if collection_of(a) == name]
+        if not matches:
+            seen = sorted({collection_of(a) for a in logged})
+            raise NothingToPromote(
+                f"the run logged no artifact named {name}"
+                + (f" (it logged {', '.join(seen)})" if seen else " (it logged no artifact)")
+            )
+    else:
+        matches = [a for a in logged if getattr(a, "type", None) == MODEL_TYPE]
+        names = sorted({collection_of(a) for a in matches})
+        if not matches:
+            others = sorted({f"{collection_of(a)} ({a.type})" for a in logged})
+            raise NothingToPromote(
+                "the run logged no model artifact (type model)"
+                + (f"; it logged {', '.join(others)}: name one with promote_artifact" if others else "")
+            )
+        if len(names) > 1:
+            raise NothingToPromote(f"the run logged several models, {', '.join(names)}: name one with promote_artifact")
+    return max(matches, key=version_index)
+
+
+def full_target(parts, entity, project):
+    """The collection path with the run's entity and project where the input left them out. A
+    registry path without an organization keeps its two parts: the SDK finds the organization
+    from the artifact's entity."""
+    if len(parts) == 1:
+        return f"{entity}/{project}/{parts[0]}"
+    if len(parts) == 2:
+        if parts[0].startswith(REGISTRY_PREFIX) and parts[0] != REGISTRY_PREFIX:
+            return "/".join(parts)
+        return f"{entity}/{parts[0]}/{parts[1]}"
+    return "/".join(parts)
+
+
+def link(api, artifact, target, aliases):
+    """Links `artifact` to `target` (entity/project/name, or registry/name); returns the linked
+    version's path entity/project/name:vN, read back through the public API."""
+    if getattr(artifact, "_service_api", None) is not None or not hasattr(artifact, "_client"):
+        linked = artifact.link(target, aliases=list(aliases))
+        path = f"{linked.entity}/{linked.project}/{collection_of(linked)}:{linked.version}"
+    else:
+        from wandb.apis import internal
+
+        entity, project, name = _split(target, artifact)
+        result = internal.Api().link_artifact(
+            client_id=None, server_id=artifact.id, portfolio_name=name, entity=entity, project=project, aliases=list(aliases)
+        )
+        path = f"{entity}/{project}/{name}:v{result['versionIndex']}"
+    readback = api.artifact(path)
+    return {
+        "path": f"{readback.entity}/{readback.project}/{collection_of(readback)}:{readback.version}",
+        "version": readback.version,
+        "aliases": sorted(set(getattr(readback, "aliases", []) or [])),
+    }
+
+
+def _split(target, artifact):
+    parts = target.split("/")
+    if len(parts) == 2 or parts[1].startswith(REGISTRY_PREFIX):
+        # these SDKs predate W&B registries: they cannot find the organization's entity
+        raise ValueError(f"linking to the W&B registry {target} needs a wandb SDK that knows registries (0.2x; set wandb_version)")
+    return parts[0], parts[1], parts[2]
+
+
+def promote(api, run_path, parts, aliases, artifact_name=None):
+    """{"artifact": source path, "path", "version", "aliases", "target"}; raises NothingToPromote."""
+    run = api.run(run_path)
+    artifact = pick_artifact(run.logged_artifacts(), artifact_name)
+    entity, project, _ = run_path.split("/")
+    target = full_target(parts, entity, project)
+    source = f"{artifact.entity}/{artifact.project}/{collection_of(artifact)}:{artifact.version}"
+    return {"artifact": source, "target": target, **link(api, artifact, target, aliases)}
