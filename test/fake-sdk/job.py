@@ -76,6 +76,10 @@ if behaviour in ("metrics", "evaluate"):
         run.log(values)
         print(metrics_line(i, steps, values), flush=True)
         time.sleep(float(run.config.get("seconds_per_step", 0)))
+    # models: artifacts the run logs, a name each (type model), or {name, type}
+    for spec in run.config.get("models") or []:
+        spec = spec if isinstance(spec, dict) else {"name": spec}
+        run.log_artifact(wandb.Artifact(spec["name"], type=spec.get("type", "model")))
     run.finish(exit_code=code)
     sys.exit(code)
 sys.exit(1 if behaviour == "fail" else 0)
