@@ -34,7 +34,7 @@ export function curveChart(curves: MetricCurves, points = POINTS): string {
   const [ymin, ymax] = padded(Math.min(...values), Math.max(...values))
   return [
     '```mermaid',
-    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${PALETTE}"}}}}%%`,
+    `%%{init: {"xyChart": {"width": 640, "height": 320}, "themeVariables": {"xyChart": {"plotColorPalette": "${PALETTE}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidText(curves.metric)}"`,
     `  x-axis "step" ${decimal(lo)} --> ${decimal(hi === lo ? lo + 1 : hi)}`,
