@@ -82,4 +82,15 @@ if behaviour in ("metrics", "evaluate"):
         run.log_artifact(wandb.Artifact(spec["name"], type=spec.get("type", "model")))
     run.finish(exit_code=code)
     sys.exit(code)
+if behaviour == "train-model":
+    # a training run (the README's promotion example): eval/acc rises to 0.93, train/loss falls
+    # to 0.2 over 10 steps, then the model is logged as an artifact resnet of type model
+    import wandb
+
+    run = wandb.init()
+    for i in range(1, 11):
+        run.log({"eval/acc": 0.93 * (1 - 0.8 ** i) / (1 - 0.8 ** 10), "train/loss": 0.2 + 2 * 0.7 ** i})
+    run.log_artifact(wandb.Artifact("resnet", type="model"))
+    run.finish()
+    sys.exit(0)
 sys.exit(1 if behaviour == "fail" else 0)
