@@ -2,11 +2,10 @@
 through the public API, once the action has judged that the run passed.
 
 The artifact is one of run.logged_artifacts(): the one named by promote_artifact, else the run's
-only model (type "model"); of several versions of it, the newest. The link is the SDK's own:
-Artifact.link(target_path, aliases) where it links through the public API (0.2x and later); the
-older SDKs' Artifact.link starts a W&B run of its own (wandb.init(job_type="auto")) to link from,
-so there the internal API's link_artifact (the same LinkArtifact mutation) is called instead.
-The linked version is read back through the public API (Api.artifact) before it is reported.
+only model (type "model"); of several versions of it, the newest. The link is the SDK's own
+Artifact.link(target_path, aliases), which links through the public API from wandb 0.21 (before,
+it starts a W&B run of its own to link from: not done here) and returns the linked version as the
+public API reads it back.
 """
 
 from __future__ import annotations
@@ -15,6 +14,14 @@ import re
 
 MODEL_TYPE = "model"
 REGISTRY_PREFIX = "wandb-registry-"
+
+
+# The first release whose Artifact.link links through the public API.
+MIN_VERSION = "0.21.0"
+
+
+class OldSdk(Exception):
+    """The SDK cannot link without starting a run of its own."""
 
 
 class NothingToPromote(Exception):
@@ -68,34 +75,21 @@ def full_target(parts, entity, project):
     return "/".join(parts)
 
 
-def link(api, artifact, target, aliases):
+def link(artifact, target, aliases):
     """Links `artifact` to `target` (entity/project/name, or registry/name); returns the linked
-    version's path entity/project/name:vN, read back through the public API."""
-    if getattr(artifact, "_service_api", None) is not None or not hasattr(artifact, "_client"):
-        linked = artifact.link(target, aliases=list(aliases))
-        path = f"{linked.entity}/{linked.project}/{collection_of(linked)}:{linked.version}"
-    else:
-        from wandb.apis import internal
+    version (path entity/project/name:vN, version, aliases) as the public API reads it back."""
+    if getattr(artifact, "_service_api", None) is None:
+        # before 0.21 Artifact.link starts a W&B run of its own (wandb.init(job_type="auto")) to link from
+        raise OldSdk(f"promote needs wandb {MIN_VERSION} or newer, whose Artifact.link works through the public API")
+    return described(artifact.link(target, aliases=list(aliases)))
 
-        entity, project, name = _split(target, artifact)
-        result = internal.Api().link_artifact(
-            client_id=None, server_id=artifact.id, portfolio_name=name, entity=entity, project=project, aliases=list(aliases)
-        )
-        path = f"{entity}/{project}/{name}:v{result['versionIndex']}"
-    readback = api.artifact(path)
+
+def described(artifact):
     return {
-        "path": f"{readback.entity}/{readback.project}/{collection_of(readback)}:{readback.version}",
-        "version": readback.version,
-        "aliases": sorted(set(getattr(readback, "aliases", []) or [])),
+        "path": f"{artifact.entity}/{artifact.project}/{collection_of(artifact)}:{artifact.version}",
+        "version": artifact.version,
+        "aliases": sorted(set(getattr(artifact, "aliases", []) or [])),
     }
-
-
-def _split(target, artifact):
-    parts = target.split("/")
-    if len(parts) == 2 or parts[1].startswith(REGISTRY_PREFIX):
-        # these SDKs predate W&B registries: they cannot find the organization's entity
-        raise ValueError(f"linking to the W&B registry {target} needs a wandb SDK that knows registries (0.2x; set wandb_version)")
-    return parts[0], parts[1], parts[2]
 
 
 def promote(api, run_path, parts, aliases, artifact_name=None):
@@ -105,4 +99,4 @@ def promote(api, run_path, parts, aliases, artifact_name=None):
     entity, project, _ = run_path.split("/")
     target = full_target(parts, entity, project)
     source = f"{artifact.entity}/{artifact.project}/{collection_of(artifact)}:{artifact.version}"
-    return {"artifact": source, "target": target, **link(api, artifact, target, aliases)}
+    return {"artifact": source, "target": target, **link(artifact, target, aliases)}
