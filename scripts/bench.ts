@@ -18,6 +18,13 @@ import { ROOT, startAction } from '../test/helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../test/helpers/backend.js'
 import { PRINT_JOB, printJob } from '../test/helpers/print-job.js'
 import { proc, processes } from '../test/helpers/procs.js'
+/** One line of the backend's operation log. */
+interface BackendOp {
+  ts: number
+  kind?: string
+  op?: string
+  to?: string
+}
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3
@@ -50,7 +57,7 @@ function jobLines(text: string): { count: number; sha: string } {
   return { count, sha: hash.digest('hex').slice(0, 12) }
 }
 
-/** Polls /proc for the bridge (launch_bridge.py below `root`): its CPU seconds and peak RSS. */
+/** Polls /proc for the bridge (dist/bridge/launch_bridge.py below `root`): its CPU seconds and peak RSS. */
 function watchBridge(root: () => number | undefined): () => { cpu: number; rssMb: number } {
   let cpu = 0
   let rssMb = 0
@@ -138,14 +145,14 @@ async function queueRun() {
     })
     const ended = Date.now() / 1000
     if (run.code !== 0) throw new Error(`the queued run failed:\n${run.stdout.slice(-3000)}`)
-    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>)
+    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BackendOp)
     const running = ops.find((op) => op.kind === 'agent' && op.to === 'running')
     const finished = ops.find((op) => op.kind === 'agent' && op.to === 'finished')
     if (!running || !finished) throw new Error('the backend logged no running and finished states for the queued run')
     const push = ops.findIndex((op) => op.op === 'pushToRunQueueByName')
     const graphql = ops.filter((op, i) => op.kind === 'graphql' && i > push)
     const waiting = graphql.filter((op) => op.ts >= running.ts && op.ts <= finished.ts)
-    const setUp = graphql.filter((op) => ['GetDefaultEntity', 'Viewer', 'ServerFeaturesQuery'].includes(op.op))
+    const setUp = graphql.filter((op) => ['GetDefaultEntity', 'Viewer', 'ServerFeaturesQuery'].includes(op.op ?? ''))
     return {
       perMinute: (waiting.length * 60) / (finished.ts - running.ts),
       // the action's end is the bound: it noticed the end at most that long after

@@ -13,7 +13,8 @@ class NoImageBuilder:
 
 
 loader.builder_from_config = lambda *args, **kwargs: NoImageBuilder()
-run = launch(LaunchApi(), job="ent/proj/myjob:latest", resource="local-process", entity="ent", project="proj",
-             synchronous=True)
+run = launch(
+    LaunchApi(), job="ent/proj/myjob:latest", resource="local-process", entity="ent", project="proj", synchronous=True
+)
 code = run._command_proc.returncode if run._command_proc is not None else None
 raise SystemExit(0 if code == 0 else 1)

@@ -1,14 +1,14 @@
-// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (and its modules) beside it, and checks that the
+// Bundles src/ into dist/ with ncc (ESM), ships the Python bridge (bridge/) beside it, and checks that the
 // bundle really holds its dependencies: ncc leaves `webpackMissingModule` where it could not.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 
 rmSync('dist', { recursive: true, force: true })
 execFileSync('npx', ['ncc', 'build', 'src/index.ts', '-o', 'dist', '--license', 'licenses.txt', '--quiet'], {
   stdio: 'inherit'
 })
-// A lazily imported module (@actions/cache in src/sdk-cache.ts, @actions/github in src/report.ts)
+// A lazily imported module (@actions/cache, @actions/github)
 // becomes a chunk of its own, and
 // ncc then writes licenses.txt for the last chunk only. The licenses come from a second build of
 // the same code with that module imported up front: one chunk, every bundled package.
@@ -19,8 +19,9 @@ execFileSync('npx', ['ncc', 'build', '.cache/licenses/entry.ts', '-o', '.cache/l
 })
 copyFileSync('.cache/licenses/out/licenses.txt', 'dist/licenses.txt')
 rmSync('.cache/licenses', { recursive: true, force: true })
-// The Python bridge and its modules ship as they are, beside the bundle.
-for (const name of readdirSync('src').filter((f) => f.endsWith('.py'))) copyFileSync(`src/${name}`, `dist/${name}`)
+// The Python bridge ships as it is: the whole bridge/ folder (its script, its package, the protocol's
+// schema), without bytecode caches.
+cpSync('bridge', 'dist/bridge', { recursive: true, filter: (from) => !/(^|[\\/])__pycache__$|\.pyc$/.test(from) })
 writeFileSync('dist/package.json', JSON.stringify({ type: 'module' }, null, 2) + '\n')
 
 const bundle = readdirSync('dist')

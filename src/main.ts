@@ -2,18 +2,21 @@
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { GitHubReport } from './github-report.js'
-import { InputError, parseInputs, readRawInputs, type Inputs } from './inputs.js'
-import { stopInstallers } from './installer-process.js'
-import { placeWithJob } from './job-home.js'
-import { launchAndFollow, type CancelHandle, type LaunchHooks } from './launch.js'
-import { inert } from './log-text.js'
-import { findPython } from './python.js'
-import { errorMessage } from './errors.js'
-import { annotation, reportNotLaunched, reportOutcome } from './report.js'
-import { buildRequest } from './request.js'
-import { CANCELLED, SdkSetup } from './sdk-setup.js'
-import { secretLookingValues } from './values.js'
+import { GitHubReport } from './report/github/github-report.js'
+import { whatWhere } from './report/github/run-status.js'
+import { InputError, readRawInputs, type Inputs } from './inputs/inputs.js'
+import { parseInputs } from './inputs/schema.js'
+import { stopInstallers } from './sdk/installer-process.js'
+import { placeWithJob } from './inputs/job-defaults.js'
+import { launchAndFollow, type CancelHandle, type LaunchHooks } from './launch/follow.js'
+import { inert } from './text/inert.js'
+import { findPython } from './sdk/python.js'
+import { errorMessage } from './text/error-message.js'
+import { annotation } from './verdict/verdict.js'
+import { reportNotLaunched, reportOutcome } from './report/step-report.js'
+import { buildRequest } from './launch/request.js'
+import { CANCELLED, SdkSetup } from './sdk/setup.js'
+import { maskSecrets } from './inputs/secrets.js'
 
 export async function run(): Promise<void> {
   const cancel: CancelHandle = { requested: false }
@@ -34,12 +37,7 @@ export async function run(): Promise<void> {
   try {
     const home = placeWithJob(parseInputs(readRawInputs()))
     inputs = home.inputs
-    core.setSecret(inputs.apiKey)
-    // The SDK prints the launch spec (queue mode, redacted by spec_redaction.py) and the job's
-    // environment with the run config (local-process): values under secret-looking keys are masked.
-    for (const mapping of [inputs.config, inputs.resourceArgs, inputs.queue?.templateVariables]) {
-      for (const secret of secretLookingValues(mapping)) core.setSecret(secret)
-    }
+    maskSecrets(inputs)
     if (home.note) core.info(home.note)
     // The pull-request comment and check run: set up beside the launch, never in its way.
     const github = GitHubReport.start(inputs)
@@ -52,7 +50,7 @@ export async function run(): Promise<void> {
     const detachedLog = path.join(process.env.RUNNER_TEMP || tmpdir(), `wandb-launch-${inputs.runId}.log`)
     const request = buildRequest(inputs, detachedLog)
     // SDK: the interpreter's own wandb when it may meet wandb_version (the bridge itself checks,
-    // as it starts), else the action's virtualenv (src/sdk-setup.ts).
+    // as it starts), else the action's virtualenv.
     const sdk = new SdkSetup(inputs, python, request, () => cancel.requested)
     const first = await sdk.first()
     // Launch and wait; once more with the virtualenv when the bridge said the SDK would not do.
@@ -61,7 +59,8 @@ export async function run(): Promise<void> {
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
     // Report: the step's verdict first, then GitHub's copy of it.
     const report = await reportOutcome(outcome, inputs)
-    if (report.ok) core.info(inert(report.message)) // it quotes the server (states, messages)
+    if (report.ok)
+      core.info(inert(report.message)) // it quotes the server (states, messages)
     else core.setFailed(annotation(report))
     await github?.finish({
       conclusion: report.conclusion,
@@ -78,12 +77,4 @@ export async function run(): Promise<void> {
     core.setFailed(message)
   }
   // The handlers stay: a late signal must not kill the process while it reports and exits.
-}
-
-/** What ran where, for the reports on GitHub. */
-function whatWhere(inputs: Inputs): { what: string; where: string } {
-  return {
-    what: inputs.job ?? inputs.dockerImage ?? '',
-    where: inputs.queue ? `queue ${inputs.queue.name}` : inputs.resource
-  }
 }

@@ -29,7 +29,7 @@ describe('action.yml', () => {
   it('the loader refuses the line that broke the action (an unquoted ": " in a plain scalar)', () => {
     // the run_id output's description as it stood when GitHub could not load the action
     const broken = text.replace(
-      /  run_id:\n    description: >-\n(?:      .*\n)+/,
+      / {2}run_id:\n {4}description: >-\n(?: {6}.*\n)+/,
       '  run_id:\n    description: The W&B run ID, set as soon as the run is submitted (queue mode: as soon as the item is pushed).\n'
     )
     assert.notEqual(broken, text)

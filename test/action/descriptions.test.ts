@@ -1,5 +1,5 @@
 // One test holds the descriptions of the action against each other and against the code:
-// action.yml's inputs and outputs, the zod schema in src/inputs.ts, the README's tables (generated
+// action.yml's inputs and outputs, the input names and zod schema in src/inputs/, the README's tables (generated
 // from action.yml) and the outputs the code can set. A difference fails naming what differs.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -7,9 +7,10 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 // @ts-expect-error: a plain .mjs script without types
 import { withTables } from '../../scripts/readme-tables.mjs'
-import { INPUT_NAMES, parseInputs, PRIORITIES, type RawInputs } from '../../src/inputs.js'
-import { RESOURCES } from '../../src/resources.js'
-import { OUTPUT_NAMES } from '../../src/outputs.js'
+import { INPUT_NAMES, PRIORITIES, type RawInputs } from '../../src/inputs/inputs.js'
+import { parseInputs } from '../../src/inputs/schema.js'
+import { RESOURCES } from '../../src/inputs/resources.js'
+import { OUTPUT_NAMES } from '../../src/report/outputs.js'
 import { evaluateDefault, loadActionManifest, ROOT } from '../helpers/action.js'
 
 const manifest = loadActionManifest()
@@ -22,12 +23,12 @@ function differences(a: readonly string[], aName: string, b: readonly string[], 
   ]
 }
 
-describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
-  it('input names: action.yml = src/inputs.ts', () => {
-    assert.deepEqual(differences(declaredInputs, 'action.yml', INPUT_NAMES, 'src/inputs.ts INPUT_NAMES'), [])
+describe('action.yml, the inputs module, the README and the outputs agree', () => {
+  it('input names: action.yml = INPUT_NAMES', () => {
+    assert.deepEqual(differences(declaredInputs, 'action.yml', INPUT_NAMES, 'INPUT_NAMES'), [])
   })
   it('output names: action.yml = the outputs the code can set', () => {
-    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'src/outputs.ts OUTPUT_NAMES'), [])
+    assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'OUTPUT_NAMES'), [])
   })
   it('every input says required: false (the schema checks what is needed, e.g. job or docker_image)', () => {
     const notFalse = Object.entries(manifest.inputs).filter(([, i]) => i.required !== false).map(([n]) => n)
@@ -68,11 +69,11 @@ describe('action.yml, src/inputs.ts, the README and the outputs agree', () => {
     says('comment', 'true or false')
     assert.deepEqual(missing, [])
   })
-  it("the README's Inputs and Outputs tables are action.yml's (npm run docs writes them)", () => {
+  it("the README's generated tables are current: Inputs and Outputs from action.yml, the layout from the sources", () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-    const expected: string = withTables(readme, manifest)
+    const expected: string = withTables(readme, manifest, ROOT)
     const changed = expected.split('\n').filter((line) => !readme.split('\n').includes(line))
-    assert.deepEqual(changed, [], 'README rows that differ from action.yml: run npm run docs')
+    assert.deepEqual(changed, [], 'README rows that differ from what npm run docs writes: run npm run docs')
   })
 })
 

@@ -124,7 +124,7 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
     const run = await launch({ job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'home-queue' })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_url, `${backend.url}/ent/proj/runs/home-queue`)
-    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>)
+    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { op?: string; variables?: Record<string, unknown> })
     const push = ops.find((op) => op.op === 'pushToRunQueueByName' && JSON.stringify(op.variables).includes('home-queue'))
     assert.equal(push?.variables?.entityName, 'ent')
   })

@@ -1,6 +1,6 @@
 // Linux, real SDK (0.30.0): a local-process job's descendant that left the job's process group
 // (setsid) and ignores SIGTERM is ended with the job, on a cancel and when the job ends by itself:
-// the bridge is the child subreaper of what the job starts (src/subreaper.py). The fake SDK's
+// the bridge is the child subreaper of what the job starts. The fake SDK's
 // twin is test/e2e/escaped.test.ts.
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'

@@ -145,9 +145,8 @@ describe('cancel with a backend that refuses, drops or hangs (real SDK)', { conc
   it(`queue mode, timeout while the backend hangs: exit within ${CANCEL_BOUND_SECONDS} s of the timeout`, async () => {
     await proxy.set({})
     const runId = 'fault-timeout'
-    let queuedAt = 0
     const f = await withFault(proxy, { job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: runId, timeout: '3s' }, /Queued on stuck-queue/, { hang: true }, null)
-    queuedAt = Date.now() - f.seconds * 1000
+    const queuedAt = Date.now() - f.seconds * 1000
     // the timeout counts from the push, just before "Queued on": 3 s + the bound
     const afterTimeout = (Date.now() - queuedAt) / 1000 - 3
     measured.push(`timeout to exit, queue item pending, backend hanging: ${afterTimeout.toFixed(2)} s`)
@@ -322,7 +321,7 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
   // Every request waits 8 s at the proxy: the SDK's login (wandb.Api's Viewer) and the job's
   // fetch each take longer than the runner's 7.5 s grace.
   const SLOW = 8
-  /** Well under the watchdog's 4.2 s (src/deadline.py), which would otherwise end the wait. */
+  /** Well under the bridge's watchdog (4.2 s), which would otherwise end the wait. */
   const NOTHING_TO_STOP_SECONDS = 3
   let proxy: FaultProxy
   before(async () => {

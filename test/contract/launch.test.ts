@@ -123,7 +123,7 @@ describe('synchronous: false with the real SDK (ent/proj/slowjob, local-process)
 })
 
 describe("the launcher's wandb-core with the real SDK", () => {
-  // The bridge has the SDK start it early, beside the launch modules' import (wandb_core_start.py):
+  // The bridge has the SDK start it early, beside the launch modules' import :
   // the launch must then use that one, not start a second.
   it('is one process for the whole launch', async () => {
     let dir = ''

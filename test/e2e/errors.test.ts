@@ -44,7 +44,7 @@ describe('invalid inputs', async () => {
     assert.deepEqual(run.outputs, { state: 'not_launched', timed_out: 'false', summary: '', metrics: '{}', gates: '[]', gates_passed: 'false' })
     assert.match(run.summary, /<h3>W&amp;B Launch<\/h3>/)
     assert.match(run.summary, /❌ not_launched/)
-    assert.match(run.summary, /<p>Invalid inputs \(nothing was launched\):<br>.*<br>  - job: job and docker_image were both given/)
+    assert.match(run.summary, /<p>Invalid inputs \(nothing was launched\):<br>.*<br> {2}- job: job and docker_image were both given/)
   })
 })
 

@@ -1,5 +1,5 @@
 // Linux: a job's descendant that left its process group (a session of its own) is ended with the
-// job: the bridge is their child subreaper (src/subreaper.py). Fake SDK.
+// job: the bridge is their child subreaper. Fake SDK.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { alive, jobDump, startAction, TEST_KEY, waitFor } from '../helpers/action.js'

@@ -1,4 +1,4 @@
-// A local job's output in the log, through the bridge's own reader (src/job_output.py) with the
+// A local job's output in the log, through the bridge's own reader, with the
 // fake SDK: whole lines, long lines cut, bars collapsed; and for synchronous: false, in the log
 // file the job writes to once the action has left.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// The real wandb SDK (provisioned into .cache/ by scripts/test.mjs, see scripts/sdk-tiers.mjs)
+// The real wandb SDK (provided into .cache/ by scripts/real-sdk.mjs)
 // and the local W&B backend in test/backend, for the contract tests.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from './action.js'
 
-export const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
-export const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
+const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
+const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
 export const REAL_PYTHON = path.join(REAL_VENV, 'bin', 'python')
 export const BACKEND_KEY = 'ffffffff0123456789abcdef0123456789abcdef'
 

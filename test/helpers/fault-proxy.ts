@@ -18,7 +18,7 @@ export interface Faults {
   seed?: number
 }
 
-export interface ProxyStats {
+interface ProxyStats {
   requests: number
   forwarded: number
   dropped: number

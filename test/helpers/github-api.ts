@@ -10,7 +10,7 @@ import { ROOT } from './action.js'
 export const GITHUB_TOKEN = 'ghs_fakeGitHubToken0123456789abcdefABCD'
 export const HEAD_SHA = '0123456789abcdef0123456789abcdef01234567'
 
-export interface GitHubRequest {
+interface GitHubRequest {
   method: string
   path: string
   status: number

@@ -1,5 +1,5 @@
 // Inputs as parseInputs() returns them, for unit tests that start after the parsing.
-import type { Inputs } from '../../src/inputs.js'
+import type { Inputs } from '../../src/inputs/inputs.js'
 
 /** The fewest inputs a launch takes (an image, an API key), plus the overrides. */
 export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FAKE_SDK, ROOT, startAction, type ActionOptions, type ActionRun } from '../helpers/action.js'
 
-export const FIXTURES = path.join(ROOT, 'test', 'setup', 'fixtures')
+const FIXTURES = path.join(ROOT, 'test', 'setup', 'fixtures')
 const MAKE_WHEEL = path.join(FIXTURES, 'make_wheel.py')
 /** On PYTHONPATH, its sitecustomize.py records every Python process in $COUNT_PYTHON_FILE. */
 export const COUNT_DIR = path.join(FIXTURES, 'count')

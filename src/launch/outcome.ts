@@ -1,0 +1,41 @@
+// What one launch came to, as the bridge reported it: collected while the launch is followed,
+// judged and summarised afterwards, and read by the SDK setup to tell an SDK that would not do.
+import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './protocol.js'
+
+export interface Submitted {
+  runId: string
+  runUrl: string
+  entity: string
+  project: string
+  backendId?: string
+}
+
+/** Queue mode: where the item went. */
+export interface Queued {
+  itemId: string
+  queue: string
+  projectQueue: string
+}
+
+export interface Outcome {
+  sdk?: SdkEvent
+  submitted?: Submitted
+  queued?: Queued
+  result?: ResultEvent
+  /** The run as W&B recorded it once it ended (synchronous runs). */
+  record?: RunRecordEvent
+  /** The run the baseline gates compare with, as the bridge looked it up. */
+  baseline?: BaselineEvent
+  /** Adding the tags to the run failed: why. */
+  tagsError?: string
+  error?: ErrorEvent
+  /** A run that failed on W&B: the end of its output.log. */
+  runLog?: RunLogEvent
+  /** synchronous false, local: where the job's output goes while it runs on. */
+  logFile?: string
+  exitCode: number | null
+  /** The last lines the bridge printed (the SDK's and a local job's output): why a local run
+   *  failed, or a bridge that died without reporting. */
+  logTail: string[]
+  seconds: number
+}

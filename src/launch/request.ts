@@ -1,0 +1,62 @@
+// Inputs -> the request the Python bridge passes to wandb.sdk.launch.launch() (or, in queue mode,
+// launch_add()), by the SDK's own argument names. The API key is not part of it: it travels in
+// the bridge's environment.
+import type { Inputs } from '../inputs/inputs.js'
+import { isLocal } from '../inputs/resources.js'
+import type { BridgeRequest, LaunchArguments } from './protocol.js'
+
+export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeRequest {
+  const queue = inputs.queue
+  const progress = { interval_seconds: inputs.progressSeconds, metrics: inputs.watchMetrics }
+  if (inputs.attach) {
+    const target = inputs.attach
+    return withoutUndefined({
+      launch: withoutUndefined({ run_id: inputs.runId, entity: inputs.entity, project: inputs.project }),
+      queue: queue
+        ? withoutUndefined({ name: queue.name, project_queue: queue.projectQueue, timeout_seconds: queue.timeoutSeconds })
+        : undefined,
+      attach: target.kind === 'run' ? { run_path: `${target.entity}/${target.project}/${target.runId}` } : { queue_item_id: target.itemId },
+      synchronous: true,
+      timeout_seconds: inputs.timeoutSeconds,
+      progress
+    })
+  }
+  const launch: LaunchArguments = {
+    job: inputs.job,
+    entry_point: inputs.entryPoint,
+    version: inputs.version,
+    name: inputs.name,
+    // a queue has a resource of its own: only an explicit one goes into the spec
+    resource: queue && !inputs.resourceGiven ? undefined : inputs.resource,
+    resource_args: inputs.resourceArgs,
+    project: inputs.project,
+    entity: inputs.entity,
+    docker_image: inputs.dockerImage,
+    config: inputs.config,
+    run_id: inputs.runId,
+    repository: inputs.repository
+  }
+  return withoutUndefined({
+    launch: withoutUndefined(launch),
+    queue: queue
+      ? withoutUndefined({
+          name: queue.name,
+          priority: queue.priority,
+          template_variables: queue.templateVariables,
+          project_queue: queue.projectQueue,
+          timeout_seconds: queue.timeoutSeconds
+        })
+      : undefined,
+    synchronous: inputs.synchronous,
+    timeout_seconds: inputs.timeoutSeconds,
+    progress,
+    // nothing runs here in queue mode, so nothing outlives the action
+    detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined,
+    baseline: inputs.baseline,
+    tags: inputs.tags.length ? inputs.tags : undefined
+  })
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}

@@ -1,0 +1,36 @@
+// What the pull-request comment and the check run show: the launch as it stands (queued or
+// running, with the run's link) or as it ended (the verdict, duration and gates table).
+import type { Inputs } from '../../inputs/inputs.js'
+import type { Queued, Submitted } from '../../launch/outcome.js'
+import type { Conclusion } from '../../verdict/verdict.js'
+
+/** The launch was handed over: the run is on a queue, or running. */
+export interface Started {
+  stage: 'queued' | 'running'
+  submitted: Submitted
+  queued?: Queued
+  /** What ran where: the job or image, and the resource or queue. */
+  what: string
+  where: string
+}
+
+export interface Ended {
+  conclusion: Conclusion
+  /** The step's verdict, one line. */
+  message: string
+  seconds: number
+  submitted?: Submitted
+  what: string
+  where: string
+  /** The gates as a Markdown table, empty without gates. */
+  gatesTable: string
+  gatesPassed: boolean
+}
+
+/** What ran where, as the comment and the check run name it. */
+export function whatWhere(inputs: Inputs): { what: string; where: string } {
+  return {
+    what: inputs.job ?? inputs.dockerImage ?? '',
+    where: inputs.queue ? `queue ${inputs.queue.name}` : inputs.resource
+  }
+}

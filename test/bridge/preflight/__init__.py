@@ -1,0 +1,1 @@
+"""Tests of the bridge package's preflight modules."""

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { inert } from '../../../src/text/inert.js'
+import { obeyedCommands } from '../../helpers/commands.js'
+
+describe('inert: server and job text cannot start a workflow command', () => {
+  const hostile = [
+    '::warning::x',
+    '  ::set-output name=state::finished',
+    'pending\n::stop-commands::abc\n::warning::after',
+    'a\r::error::b',
+    'x ##[error]legacy',
+    '\t::add-mask::v'
+  ]
+  for (const text of hostile) {
+    it(JSON.stringify(text), () => {
+      assert.ok(obeyedCommands(text).length > 0, 'the raw text would be obeyed')
+      assert.deepEqual(obeyedCommands(inert(text)), [])
+      assert.equal(inert(text).replace(/\u200b/g, ''), text, 'the text reads the same')
+    })
+  }
+  it('plain text is unchanged', () => {
+    assert.equal(inert('W&B run abc: state running, a::b'), 'W&B run abc: state running, a::b')
+  })
+})
