@@ -33,13 +33,24 @@ export function parsePromote(raw: string): Promotion | undefined {
   const parts = target.split('/')
   const problems: string[] = []
   if (!target) problems.push('names no collection')
-  else if (parts.length > 3) problems.push(`"${target}" has ${parts.length} parts; a collection path has at most three (entity/project/name)`)
+  else if (parts.length > 3)
+    problems.push(`"${target}" has ${parts.length} parts; a collection path has at most three (entity/project/name)`)
   else if (parts.some((p) => !PART.test(p))) problems.push(`"${target}" has an empty part or a space`)
   else if (parts.some((p) => p.length > MAX_NAME)) problems.push(`a part of "${target}" is longer than ${MAX_NAME} characters`)
-  const aliases = [...new Set(aliasText.split(',').map((a) => a.trim()).filter(Boolean))]
+  const aliases = [
+    ...new Set(
+      aliasText
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean)
+    )
+  ]
   if (colon >= 0 && aliases.length === 0) problems.push('has a colon but no alias after it')
   const bad = aliases.filter((a) => !PART.test(a) || a.length > MAX_NAME)
-  if (bad.length) problems.push(`alias${bad.length === 1 ? '' : 'es'} ${bad.map((a) => `"${a}"`).join(', ')}: an alias has no space, / or : and at most ${MAX_NAME} characters`)
+  if (bad.length)
+    problems.push(
+      `alias${bad.length === 1 ? '' : 'es'} ${bad.map((a) => `"${a}"`).join(', ')}: an alias has no space, / or : and at most ${MAX_NAME} characters`
+    )
   if (problems.length) throw new Error(`${problems.join('; ')}: ${FORMAT}`)
   const project = parts.length >= 2 ? parts[parts.length - 2]! : undefined
   return { target, parts, aliases, registry: project !== undefined && project.startsWith(REGISTRY_PREFIX) && project !== REGISTRY_PREFIX }
@@ -50,7 +61,9 @@ export function parsePromoteArtifact(raw: string): string | undefined {
   const text = raw.trim()
   if (!text) return undefined
   if (!PART.test(text)) {
-    throw new Error(`"${text}" is not an artifact name: give the name the run logged it under, without project or version (for example resnet-weights)`)
+    throw new Error(
+      `"${text}" is not an artifact name: give the name the run logged it under, without project or version (for example resnet-weights)`
+    )
   }
   return text
 }

@@ -2,8 +2,9 @@
 // one row per metric (value, baseline, change, relative change, direction, the gates' verdicts).
 // Long lists stay readable: the first rows show, the rest are in a collapsed block, and rows that
 // would take the text past its budget are counted instead of shown.
-import { formatValue } from '../gate-report.js'
+import { codeCell, textCell } from '../text/markup.js'
 import type { Comparison, ComparisonRow } from '../verdict/comparison.js'
+import { formatValue } from '../verdict/gate-verdict.js'
 
 /** Rows shown before the collapsed block. */
 export const VISIBLE_ROWS = 10
@@ -18,12 +19,17 @@ export interface TableBudget {
 const MARK = { up: '▲', down: '▼', same: '=' } as const
 
 /** The comparison table with a line above it; empty when there is no metric to compare. */
-export function comparisonMarkdown(comparison: Comparison, baselinePath: string | undefined, budget: TableBudget, warnOnly = false): string {
+export function comparisonMarkdown(
+  comparison: Comparison,
+  baselinePath: string | undefined,
+  budget: TableBudget,
+  warnOnly = false
+): string {
   const { rows, hasBaseline, counts } = comparison
   if (rows.length === 0) return ''
   const n = `${rows.length} metric${rows.length === 1 ? '' : 's'}`
   const intro = hasBaseline
-    ? `${n} against the baseline run ${codeText(baselinePath ?? '')}: ${counts.up} up, ${counts.down} down, ${counts.same} unchanged.`
+    ? `${n} against the baseline run ${codeCell(baselinePath ?? '')}: ${counts.up} up, ${counts.down} down, ${counts.same} unchanged.`
     : `${n}${baselinePath === undefined ? '' : ', no baseline run to compare with'}.`
   const header = hasBaseline ? ['metric', 'this run', 'baseline', 'change', 'change %', 'gates'] : ['metric', 'this run', 'gates']
   const align = hasBaseline ? ['---', '---:', '---:', '---:', '---:', '---'] : ['---', '---:', '---']
@@ -36,17 +42,23 @@ function rowCells(row: ComparisonRow, hasBaseline: boolean, warnOnly: boolean): 
   const gates = row.gates
     .map((g) => `${g.passed ? '✅' : warnOnly ? '⚠️' : '❌'} ${g.op} ${g.threshold === null ? '?' : formatValue(g.threshold)}`)
     .join(' · ')
-  if (!hasBaseline) return [codeText(row.metric), valueText(row.value), gates]
+  if (!hasBaseline) return [codeCell(row.metric), valueText(row.value), gates]
   const change = row.change === null || row.direction === null ? '' : `${MARK[row.direction]} ${signed(row.change)}`
   const relative = row.relative === null ? '' : `${signed(Number((row.relative * 100).toPrecision(3)))}%`
-  return [codeText(row.metric), valueText(row.value), valueText(row.baseline), change, relative, gates]
+  return [codeCell(row.metric), valueText(row.value), valueText(row.baseline), change, relative, gates]
 }
 
 /**
  * A Markdown table: the first `visible` rows, then the rest in a collapsed block, within `budget`
  * characters; rows past the budget are left out and counted in a line after it.
  */
-export function collapsibleTable(header: string[], align: string[], rows: string[][], noun: string, { visible = VISIBLE_ROWS, budget }: TableBudget): string {
+export function collapsibleTable(
+  header: string[],
+  align: string[],
+  rows: string[][],
+  noun: string,
+  { visible = VISIBLE_ROWS, budget }: TableBudget
+): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
   const head = `${line(header)}\n${line(align)}`
   const lines = rows.map(line)
@@ -85,21 +97,4 @@ export function valueText(value: unknown): string {
 function signed(n: number): string {
   const text = formatValue(n)
   return n > 0 ? `+${text}` : text
-}
-
-/** Text from the run in a code span inside a table cell: no backtick, pipe or line break can end it. */
-export function codeText(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\s+/g, ' ')}\``
-}
-
-/** Text from the run as a table cell: no HTML, Markdown link or autolink, emphasis, mention, pipe
- *  or line break (a zero-width space breaks `://` and `www.`, which GitHub would turn into links). */
-export function textCell(text: string): string {
-  return text
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/www\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
-    .replace(/([[\]@*_`\\!#~])/g, '\\$1')
-    .replace(/\|/g, '\\|')
-    .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/\s+/g, ' ')
 }

@@ -3,7 +3,7 @@
 // uploaded anywhere. The bridge reads the public API's sampled history (a bounded number of
 // rows); here both series are put on one grid of at most POINTS steps, since an xychart's lines
 // share their x axis point for point.
-import { textCell } from './comparison-table.js'
+import { escapeHtml, mermaidText, textCell } from '../text/markup.js'
 
 /** One metric's history: [step, value] pairs in step order, from this run and the baseline run. */
 export interface MetricCurves {
@@ -98,16 +98,6 @@ export function decimal(n: number): string {
 }
 
 /**
- * A name from the run inside a Mermaid string: letters, digits and a few marks that are plain
- * text to Mermaid and to Markdown; anything else (a quote that would end the string, `#` and `;`
- * that Mermaid reads as entities and statement ends, backticks, HTML) becomes `_`.
- */
-export function mermaidText(text: string): string {
-  const safe = text.replace(/[^\p{L}\p{N} _./:+()%,=-]/gu, '_')
-  return safe.length > 60 ? `${safe.slice(0, 59)}…` : safe
-}
-
-/**
  * The charts in one collapsed block, as many as fit `budget` characters, in order; '' when none
  * has a point to draw.
  */
@@ -126,8 +116,4 @@ export function curvesMarkdown(all: readonly MetricCurves[], baselinePath: strin
   }
   if (charts.length === 0) return ''
   return `<details><summary>Curves: ${escapeHtml(names.join(', '))}</summary>\n\n${charts.join('\n\n')}\n\n</details>`
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

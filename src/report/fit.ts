@@ -19,7 +19,10 @@ export function fitParts(parts: readonly Part[], limit = GITHUB_TEXT_LIMIT, sepa
     room -= text ? text.length + separator.length : 0
     return text
   })
-  return texts.filter((t) => t !== '').join(separator).slice(0, limit)
+  return texts
+    .filter((t) => t !== '')
+    .join(separator)
+    .slice(0, limit)
 }
 
 function cut(text: string, max: number): string {

@@ -1,7 +1,7 @@
 // How the run compares with its baseline: every metric named in a gate or in watch_metrics, once,
 // with this run's value, the baseline's, the change, and the verdicts of the gates on it. Pure:
 // the report renders it (the job summary, the pull-request comment, the check run).
-import { metricValue, type GateOp, type GateRow, type Summary } from '../gates.js'
+import { metricValue, type GateRow, type Summary } from './gates.js'
 
 export type Direction = 'up' | 'down' | 'same'
 
@@ -50,7 +50,9 @@ export function compareMetrics(
       change,
       relative: change !== null && base !== 0 ? change / Math.abs(base as number) : null,
       direction: change === null ? null : change > 0 ? 'up' : change < 0 ? 'down' : 'same',
-      gates: gates.filter((g) => g.metric === metric).map(({ op, threshold, passed, note }) => ({ op, threshold, passed, ...(note ? { note } : {}) }))
+      gates: gates
+        .filter((g) => g.metric === metric)
+        .map(({ op, threshold, passed, note }) => ({ op, threshold, passed, ...(note ? { note } : {}) }))
     } satisfies ComparisonRow
   })
   const counts: Record<Direction, number> = { up: 0, down: 0, same: 0 }
@@ -58,13 +60,6 @@ export function compareMetrics(
   return { rows, hasBaseline: baseline !== undefined, counts }
 }
 
-/** Which way is better for a metric, as its gates say (>= and > want it higher); null when they do not say, or disagree. */
-export function betterDirection(ops: readonly GateOp[]): 'up' | 'down' | null {
-  const ups = ops.some((op) => op === '>=' || op === '>')
-  const downs = ops.some((op) => op === '<=' || op === '<')
-  return ups === downs ? null : ups ? 'up' : 'down'
-}
-
-export function isFiniteNumber(value: unknown): value is number {
+function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
 }

@@ -24,7 +24,10 @@ export function promotionDecision(
     return { promote: false, why: `${gates.failed.length} of ${gates.rows.length} gate${gates.rows.length === 1 ? '' : 's'} failed` }
   }
   if (ask.gateMode === 'warn' && !ask.promoteInWarnMode) {
-    return { promote: false, why: 'gate_mode is warn, so the gates only warn: set promote_in_warn_mode: true to promote when every gate passes' }
+    return {
+      promote: false,
+      why: 'gate_mode is warn, so the gates only warn: set promote_in_warn_mode: true to promote when every gate passes'
+    }
   }
   return { promote: true }
 }

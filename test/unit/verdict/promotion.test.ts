@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { promotionDecision } from '../../src/verdict/promotion.js'
+import { promotionDecision } from '../../../src/verdict/promotion.js'
 
 const passed = { passed: true, failed: [], rows: [{}, {}] }
 const failed = { passed: false, failed: [{}], rows: [{}, {}] }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { fitParts } from '../../src/report/fit.js'
+import { fitParts } from '../../../src/report/fit.js'
 
 describe('fitParts', () => {
   it('fixed text, then each flexible part in the room the others leave', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { chartCaption, curveChart, curvesMarkdown, decimal, mermaidText, type MetricCurves } from '../../src/report/curves.js'
-import { mermaidBlocks, parseMermaid } from '../helpers/mermaid.js'
+import { chartCaption, curveChart, curvesMarkdown, decimal, type MetricCurves } from '../../../src/report/curves.js'
+import { mermaidText } from '../../../src/text/markup.js'
+import { mermaidBlocks, parseMermaid } from '../../helpers/mermaid.js'
 
 function linear(n: number, final: number, from = 1): [number, number][] {
   return Array.from({ length: n }, (_, i) => [from + i, (final * (i + 1)) / n])

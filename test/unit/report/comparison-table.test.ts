@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { evaluateGates, parseGates } from '../../src/gates.js'
-import { collapsibleTable, comparisonMarkdown, textCell, valueText } from '../../src/report/comparison-table.js'
-import { betterDirection, compareMetrics } from '../../src/verdict/comparison.js'
+import { evaluateGates, parseGates } from '../../../src/verdict/gates.js'
+import { collapsibleTable, comparisonMarkdown, valueText } from '../../../src/report/comparison-table.js'
+import { textCell } from '../../../src/text/markup.js'
+import { compareMetrics } from '../../../src/verdict/comparison.js'
 
 const run = { 'eval/acc': 0.93, 'train/loss': 0.2, lr: 0.001, val: { f1: 0.5 }, hist: { _type: 'histogram', bins: [] } }
 const base = { 'eval/acc': 0.925, 'train/loss': 0.25, lr: 0.001, val: { f1: 0 } }
@@ -32,12 +33,6 @@ describe('compareMetrics', () => {
     const c = compareMetrics(['eval/acc'], [], run, undefined)
     assert.equal(c.hasBaseline, false)
     assert.deepEqual([c.rows[0]!.baseline, c.rows[0]!.change], [null, null])
-  })
-  it('the gates tell which way is better', () => {
-    assert.equal(betterDirection(['>=', '>']), 'up')
-    assert.equal(betterDirection(['<']), 'down')
-    assert.equal(betterDirection(['>=', '<=']), null)
-    assert.equal(betterDirection(['==']), null)
   })
 })
 

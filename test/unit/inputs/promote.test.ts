@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parsePromote, parsePromoteArtifact } from '../../src/inputs/promote.js'
+import { parsePromote, parsePromoteArtifact } from '../../../src/inputs/promote.js'
 
 describe('parsePromote', () => {
   it('the path forms Artifact.link takes, with aliases', () => {
