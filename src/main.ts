@@ -15,6 +15,8 @@ import { errorMessage } from './text/error-message.js'
 import { annotation } from './verdict/verdict.js'
 import { reportNotLaunched, reportOutcome } from './report/step-report.js'
 import { buildRequest } from './launch/request.js'
+import { promoteModel } from './launch/promote.js'
+import { decidePromotion } from './verdict/promotion.js'
 import { CANCELLED, SdkSetup } from './sdk/setup.js'
 import { maskSecrets } from './inputs/secrets.js'
 
@@ -57,6 +59,15 @@ export async function run(): Promise<void> {
     let outcome = await launchAndFollow(inputs, first.python, first.request, cancel, { onSdk: first.onSdk, onStarted })
     const second = await sdk.fallback(outcome)
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
+    // Promotion: only once the verdict is known, with the SDK that launched.
+    if (inputs.promote && !cancel.requested) {
+      const decision = decidePromotion(outcome, inputs)
+      const launched = second ?? first
+      outcome.promotion =
+        decision.promote && outcome.submitted
+          ? await promoteModel(inputs, launched.python, launched.request, outcome.submitted, cancel)
+          : { tried: false, why: decision.promote ? 'the run is unknown' : decision.why }
+    }
     // Report: the step's verdict first, then GitHub's copy of it.
     const report = await reportOutcome(outcome, inputs)
     if (report.ok)
@@ -67,7 +78,7 @@ export async function run(): Promise<void> {
       message: report.message,
       seconds: outcome.seconds,
       submitted: outcome.submitted,
-      gatesTable: report.gatesTable,
+      sections: report.sections,
       gatesPassed: report.gates?.passed ?? true,
       ...whatWhere(inputs)
     })

@@ -23,6 +23,7 @@ import {
   localRunConfigBytes,
   templateValues
 } from './rules.js'
+import { parsePromote, parsePromoteArtifact } from './promote.js'
 import { RESOURCES } from './resources.js'
 import { checkRunId, didYouMean, generateRunId, parseBoolean, parseDuration, parseEntryPoint, parseMapping, parseTags } from './values.js'
 
@@ -132,7 +133,13 @@ function schema(workspace: string) {
         .transform(parsed(parseBoolean)),
       comment_key: optionalText.refine((v) => v === undefined || !v.includes('-->'), 'must not contain -->'),
       github_token: optionalText,
-      check_name: optionalText
+      check_name: optionalText,
+      promote: z.string().transform(parsed(parsePromote)),
+      promote_artifact: z.string().transform(parsed(parsePromoteArtifact)),
+      promote_in_warn_mode: z
+        .string()
+        .transform((v) => v.trim() || 'false')
+        .transform(parsed(parseBoolean))
     })
     .superRefine(
       (v, ctx) => {
@@ -190,6 +197,14 @@ function schema(workspace: string) {
               message: 'is only used by gates that compare with baseline (eval/acc >= baseline - 0.01): add one, or leave baseline empty'
             })
           }
+        }
+        if (!v.promote) {
+          for (const name of ['promote_artifact', 'promote_in_warn_mode'] as const) {
+            if (v[name])
+              ctx.addIssue({ code: 'custom', path: [name], message: 'applies only with promote: set promote, or leave this empty' })
+          }
+        } else if (v.synchronous === false) {
+          ctx.addIssue({ code: 'custom', path: ['promote'], message: 'links the model of a run that passed: it needs synchronous: true' })
         }
         for (const name of ['comment', 'check_name'] as const) {
           if (v[name] && !v.github_token) {
@@ -282,6 +297,9 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     commentKey: v.comment_key ?? defaultCommentKey(raw, env),
     commentKeyGiven: v.comment_key !== undefined,
     githubToken: v.github_token,
-    checkName: v.check_name
+    checkName: v.check_name,
+    promote: v.promote,
+    promoteArtifact: v.promote_artifact,
+    promoteInWarnMode: v.promote_in_warn_mode
   }
 }

@@ -146,6 +146,11 @@ export async function launchAndFollow(
           case 'tags':
             outcome.tagsError = event.error ?? undefined
             break
+          case 'curves':
+            outcome.curves = event
+            break
+          case 'promotion': // promote mode only (launch/promote.ts)
+            break
           case 'result':
             outcome.result = event
             if (event.submitted && request.detached_log) outcome.logFile = request.detached_log

@@ -11,6 +11,7 @@
 // - SIGTERM: cancel. The bridge stops the run within CANCEL_SECONDS, its watchdog ends it at
 //   WATCHDOG_SECONDS, and the action kills it at BRIDGE_CANCEL_SECONDS, so a cancel ends within 5 s.
 import { z } from 'zod'
+import { AFTER_RUN_REQUEST, CurvesEvent, PromotionEvent } from './protocol-after-run.js'
 
 // ---- shared constants ----------------------------------------------------------------------
 
@@ -115,7 +116,8 @@ export const BridgeRequest = z.strictObject({
   required_modules: z.array(z.string()).optional().describe("Modules the resource's runner imports, looked for likewise."),
   own_site_packages_first: z.boolean().optional().describe("Set for the action's own virtualenv: its site-packages go before PYTHONPATH."),
   baseline: BaselineArguments.optional(),
-  tags: z.array(z.string()).optional().describe('Tags to add to the run after it ended.')
+  tags: z.array(z.string()).optional().describe('Tags to add to the run after it ended.'),
+  ...AFTER_RUN_REQUEST
 })
 export type BridgeRequest = z.infer<typeof BridgeRequest>
 export type LaunchArguments = z.infer<typeof LaunchArguments>
@@ -298,6 +300,8 @@ export const EVENT_SCHEMAS = {
   run_record: RunRecordEvent,
   baseline: BaselineEvent,
   tags: TagsEvent,
+  curves: CurvesEvent,
+  promotion: PromotionEvent,
   result: ResultEvent,
   error: ErrorEvent
 } as const
@@ -312,6 +316,8 @@ export const BridgeEvent = z.discriminatedUnion('event', [
   RunRecordEvent,
   BaselineEvent,
   TagsEvent,
+  CurvesEvent,
+  PromotionEvent,
   ResultEvent,
   ErrorEvent
 ])

@@ -18,7 +18,10 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
       attach: target.kind === 'run' ? { run_path: `${target.entity}/${target.project}/${target.runId}` } : { queue_item_id: target.itemId },
       synchronous: true,
       timeout_seconds: inputs.timeoutSeconds,
-      progress
+      progress,
+      baseline: inputs.baseline,
+      tags: inputs.tags.length ? inputs.tags : undefined,
+      curves: curves(inputs)
     })
   }
   const launch: LaunchArguments = {
@@ -53,8 +56,19 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
     // nothing runs here in queue mode, so nothing outlives the action
     detached_log: !queue && isLocal(inputs.resource) && !inputs.synchronous ? detachedLog : undefined,
     baseline: inputs.baseline,
-    tags: inputs.tags.length ? inputs.tags : undefined
+    tags: inputs.tags.length ? inputs.tags : undefined,
+    curves: curves(inputs)
   })
+}
+
+/** Charts of the first few watched metrics, once a run that was waited on has ended. */
+export const CHARTED_METRICS = 3
+/** Rows of each series asked of the server (its sampledHistory); the chart uses fewer points. */
+const HISTORY_SAMPLES = 200
+
+function curves(inputs: Inputs): BridgeRequest['curves'] {
+  if (!inputs.synchronous || inputs.watchMetrics.length === 0) return undefined
+  return { metrics: inputs.watchMetrics.slice(0, CHARTED_METRICS), samples: HISTORY_SAMPLES }
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,8 +1,8 @@
 """The curves the report draws: each charted metric's sampled history, this run's and the baseline
 run's, read through the public API's Run.history(samples=..., keys=[metric]) (the server's
-sampledHistory: a bounded number of rows, whatever the run logged). One metric a call, as the
-SDK's own charts ask: a row holds only the keys logged at its step, and metrics logged at
-different steps would otherwise leave each other out.
+sampledHistory: a bounded number of rows, whatever the run logged). One metric a call: a row
+holds only the keys logged at its step, so metrics logged at different steps asked together could
+leave each other out.
 
 Nothing here fails a step: a history that cannot be read is left out of the report, with why.
 """
@@ -10,9 +10,16 @@ Nothing here fails a step: a history that cannot be read is left out of the repo
 from __future__ import annotations
 
 import math
+from typing import Any
+
+from ..deadline import call_with_deadline
+from ..protocol import Curves, emit_curves
+from ..sdk.api import describe_error
 
 # Rows asked of the server for each series; the report puts them on a grid of fewer points.
 SAMPLES = 200
+# All the charts' reads together: a few requests, never more than this.
+READ_SECONDS = 10.0
 
 
 def metric_points(api_run, metric, samples=SAMPLES):
@@ -30,7 +37,7 @@ def metric_points(api_run, metric, samples=SAMPLES):
     return points
 
 
-def read_curves(api, run_path, baseline_path, metrics, samples=SAMPLES):
+def read_curves(api, run_path, baseline_path, metrics, samples=SAMPLES) -> dict[str, Any]:
     """{"curves": [{metric, run, baseline}], "error": None or why some could not be read}."""
     curves, problems = [], []
     runs = {}
@@ -50,3 +57,23 @@ def read_curves(api, run_path, baseline_path, metrics, samples=SAMPLES):
                 problems.append(f"the history of {metric} ({role}) could not be read: {exc}")
         curves.append(entry)
     return {"curves": curves, "error": "; ".join(problems) or None}
+
+
+def report_curves(entity, project, run_id, baseline_path, spec: Curves, api=None, seconds=READ_SECONDS):
+    """Read the charted metrics' histories within `seconds` and emit the `curves` event."""
+    if not (entity and project and run_id):
+        emit_curves(curves=[], error="the run's entity, project or ID is unknown: no history to read")
+        return
+
+    def read():
+        import wandb
+
+        public_api = api or wandb.Api(timeout=max(1, int(seconds)))
+        return read_curves(public_api, f"{entity}/{project}/{run_id}", baseline_path, list(spec.metrics), spec.samples)
+
+    try:
+        found = call_with_deadline(read, seconds, "reading the metrics' history")
+    except Exception as exc:  # a chart left out never fails a step
+        emit_curves(curves=[], error=f"the metrics' history could not be read: {describe_error(exc)}")
+        return
+    emit_curves(curves=found["curves"], error=found["error"])

@@ -11,8 +11,16 @@ public API reads it back.
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from ..cancel import cancel
+from ..deadline import call_with_deadline
+from ..protocol import Request, emit_promotion, emit_result
+from ..sdk.api import describe_error
 
 MODEL_TYPE = "model"
+# The lookup, the link and its read-back: a handful of requests.
+PROMOTE_SECONDS = 60.0
 REGISTRY_PREFIX = "wandb-registry-"
 
 
@@ -100,3 +108,37 @@ def promote(api, run_path, parts, aliases, artifact_name=None):
     target = full_target(parts, entity, project)
     source = f"{artifact.entity}/{artifact.project}/{collection_of(artifact)}:{artifact.version}"
     return {"artifact": source, "target": target, **link(artifact, target, aliases)}
+
+
+def promote_and_report(request: Request, api: Any = None, seconds: float = PROMOTE_SECONDS) -> None:
+    """Promote mode: link the run's model as the request says, emit `promotion`, then `result`."""
+    spec, launch = request.promote, request.launch
+    assert spec is not None
+    fields: dict[str, Any] = {
+        "artifact": None,
+        "target": None,
+        "path": None,
+        "version": None,
+        "aliases": [],
+        "skipped": None,
+        "error": None,
+    }
+    if not (launch.entity and launch.project):
+        fields["error"] = "the run's entity or project is unknown"
+    else:
+
+        def work():
+            import wandb
+
+            public_api = api or wandb.Api(timeout=max(1, int(seconds)))
+            run_path = f"{launch.entity}/{launch.project}/{launch.run_id}"
+            return promote(public_api, run_path, list(spec.parts), list(spec.aliases), spec.artifact)
+
+        try:
+            fields.update(call_with_deadline(work, seconds, "linking the model", give_up=lambda: cancel.requested))
+        except NothingToPromote as exc:
+            fields["skipped"] = str(exc)
+        except Exception as exc:
+            fields["error"] = describe_error(exc)
+    emit_promotion(**fields)
+    emit_result(state=None, cancelled=cancel.requested, timed_out=False, submitted=False, cancel_error=None)

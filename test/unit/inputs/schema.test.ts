@@ -149,7 +149,10 @@ describe('parseInputs maps every input', () => {
       ].join('\n'),
       commentKeyGiven: false,
       githubToken: undefined,
-      checkName: undefined
+      checkName: undefined,
+      promote: undefined,
+      promoteArtifact: undefined,
+      promoteInWarnMode: false
     } satisfies Inputs)
   })
 
