@@ -1,7 +1,8 @@
 """The bridge's life, top-down: read the request, check the SDK (most of it before `import wandb`),
-import it, and hand over to one mode: direct (launch() here), queue (push onto a Launch queue) or
-attach (follow a run launched before). Whatever ends the launch becomes one `error` event with its
-kind (errors.classify). The protocol (stdin, stdout's events, stderr, signals) is protocol.py's.
+import it, and hand over to one mode: direct (launch() here), queue (push onto a Launch queue),
+attach (follow a run launched before) or promote (link the model of a run that passed). Whatever
+ends the launch becomes one `error` event with its kind (errors.classify). The protocol (stdin,
+stdout's events, stderr, signals) is protocol.py's.
 """
 
 from __future__ import annotations
@@ -133,7 +134,11 @@ def serve_request() -> int:
     start_in_background()  # wandb-core starts while the launch modules import
 
     try:
-        if request.attach:
+        if request.promote:
+            from .after_run.promote import promote_and_report
+
+            promote_and_report(request)
+        elif request.attach:
             from .follow.attach import follow_attached
 
             resume_collector()

@@ -31,9 +31,11 @@ from .events import (
     EMITTERS,
     detach_channel,
     emit_baseline,
+    emit_curves,
     emit_error,
     emit_heartbeat,
     emit_progress,
+    emit_promotion,
     emit_queued,
     emit_result,
     emit_run_log,
@@ -48,7 +50,7 @@ from .events import (
     open_channel,
     result_sent,
 )
-from .request import Attach, BadRequest, Baseline, Launch, Progress, Queue, Request, read_request
+from .request import Attach, BadRequest, Baseline, Curves, Launch, Progress, Promote, Queue, Request, read_request
 
 __all__ = [
     "BRIDGE_CANCEL_SECONDS",
@@ -65,8 +67,10 @@ __all__ = [
     "Attach",
     "BadRequest",
     "Baseline",
+    "Curves",
     "Launch",
     "Progress",
+    "Promote",
     "Queue",
     "Request",
     "detach_channel",
@@ -81,6 +85,8 @@ __all__ = [
     "emit_sdk",
     "emit_submitted",
     "emit_tags",
+    "emit_curves",
+    "emit_promotion",
     "fail",
     "flush_channel",
     "has_ended",

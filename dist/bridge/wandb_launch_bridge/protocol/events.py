@@ -153,6 +153,34 @@ def emit_tags(*, tags: list[str], error: str | None) -> None:
     _send("tags", {"tags": tags, "error": error})
 
 
+def emit_curves(*, curves: list[dict[str, Json]], error: str | None) -> None:
+    _send("curves", {"curves": curves, "error": error})
+
+
+def emit_promotion(
+    *,
+    artifact: str | None,
+    target: str | None,
+    path: str | None,
+    version: str | None,
+    aliases: list[str],
+    skipped: str | None,
+    error: str | None,
+) -> None:
+    _send(
+        "promotion",
+        {
+            "artifact": artifact,
+            "target": target,
+            "path": path,
+            "version": version,
+            "aliases": aliases,
+            "skipped": skipped,
+            "error": error,
+        },
+    )
+
+
 def emit_result(
     *,
     state: str | None,
@@ -252,6 +280,8 @@ EMITTERS = {
     "run_record": emit_run_record,
     "baseline": emit_baseline,
     "tags": emit_tags,
+    "curves": emit_curves,
+    "promotion": emit_promotion,
     "result": emit_result,
     "error": emit_error,
 }
