@@ -7,7 +7,11 @@
 //   against the same command run plainly: wall time, the bridge's CPU and peak RSS (read from
 //   /proc while it runs), and the job's lines counted and hashed on both sides;
 // - queue mode (one run, default polling): requests per minute while waiting, and how long after
-//   the run's end (the backend's oplog) the action has noticed it.
+//   the run's end (the backend's oplog) the action has noticed it;
+// - a fresh runner (no wandb, empty tool cache), as every GitHub-hosted job is: the SDK setup
+//   with a fresh install (a cache miss, then the save) against the virtualenv restored from the
+//   Actions cache (the local v2 service of test/helpers/cache-service.ts); pip installs the fake
+//   SDK's wheels here (no package index), so the install column is a floor of a real one.
 // Options: --runs N (default 3). Needs the real SDK: `npm test -- contract` provides it once.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -18,6 +22,10 @@ import { ROOT, startAction } from '../test/helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../test/helpers/backend.js'
 import { PRINT_JOB, printJob } from '../test/helpers/print-job.js'
 import { proc, processes } from '../test/helpers/procs.js'
+import { startCacheService } from '../test/helpers/cache-service.js'
+import { baseVenv, buildWheels, runSetup } from '../test/setup/setup-helpers.js'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 /** One line of the backend's operation log. */
 interface BackendOp {
   ts: number
@@ -164,6 +172,42 @@ async function queueRun() {
   }
 }
 
+/** A fresh runner's setup: fresh installs (each against an empty cache) and restores, interleaved. */
+async function freshRunners() {
+  const wheels = buildWheels(['0.30.0'])
+  const bare = baseVenv(wheels, [])
+  const inputs = { api_key: BACKEND_KEY, resource: 'local-process', job: 'ent/proj/ok:latest', entity: 'ent', project: 'proj', python: bare }
+  const filled = await startCacheService()
+  // Every hosted runner has its tool cache at the same path (the cache version hashes it): emptied.
+  const toolCache = mkdtempSync(path.join(tmpdir(), 'bench-runner-'))
+  const fresh = () => {
+    rmSync(toolCache, { recursive: true, force: true })
+    mkdirSync(toolCache, { recursive: true })
+    return toolCache
+  }
+  const install: number[] = []
+  const restore: number[] = []
+  try {
+    await runSetup(wheels, fresh(), { inputs, env: filled.env('v2') }) // fills the cache
+    for (let i = 0; i < RUNS; i++) {
+      const empty = await startCacheService()
+      try {
+        const run = await runSetup(wheels, fresh(), { inputs, env: empty.env('v2') })
+        if (run.code !== 0 || !/freshly installed/.test(run.stdout)) throw new Error(`the fresh install failed:\n${run.stdout.slice(-2000)}`)
+        install.push(run.seconds)
+      } finally {
+        await empty.stop()
+      }
+      const run = await runSetup(wheels, fresh(), { inputs, env: filled.env('v2') })
+      if (run.code !== 0 || !/restored from the Actions cache/.test(run.stdout)) throw new Error(`the restore failed:\n${run.stdout.slice(-2000)}`)
+      restore.push(run.seconds)
+    }
+  } finally {
+    await filled.stop()
+  }
+  return { install, restore }
+}
+
 const backend = await startBackend()
 try {
   const floor: number[] = []
@@ -189,6 +233,7 @@ try {
     }
   }
   const q = await queueRun()
+  const runners = await freshRunners()
 
   const f = median(floor)
   const s = (x: number) => `${x.toFixed(2)} s`
@@ -218,6 +263,12 @@ try {
   console.log(`| requests per minute while the run runs | ${q.perMinute.toFixed(1)} |`)
   console.log(`| end of the run to the action's end (upper bound of the notice delay) | ${s(q.notice)} |`)
   console.log(`| Viewer / GetDefaultEntity / ServerFeaturesQuery after the push | ${q.setUp} |`)
+  console.log('')
+  console.log('| a fresh runner (no wandb, empty tool cache): the whole step, fake SDK wheels | median | range |')
+  console.log('| --- | --- | --- |')
+  const range = (xs: number[]) => `${s(Math.min(...xs))} to ${s(Math.max(...xs))}`
+  console.log(`| fresh install (cache miss, install, save) | ${s(median(runners.install))} | ${range(runners.install)} |`)
+  console.log(`| virtualenv restored from the Actions cache (local v2 service) | ${s(median(runners.restore))} | ${range(runners.restore)} |`)
 } finally {
   await backend.stop()
 }

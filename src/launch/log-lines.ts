@@ -2,7 +2,7 @@
 // warning for an event the protocol does not know.
 import type { Inputs } from '../inputs/inputs.js'
 import { formatDuration } from '../text/duration.js'
-import { inert } from '../text/inert.js'
+import { inert } from '../text/markup.js'
 import type { Outcome } from './outcome.js'
 import type { HeartbeatEvent, ProgressEvent } from './protocol.js'
 

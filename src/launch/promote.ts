@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import type { Inputs } from '../inputs/inputs.js'
-import { inert } from '../text/inert.js'
+import { inert } from '../text/markup.js'
 import { Bridge } from './bridge-process.js'
 import type { CancelHandle } from './follow.js'
 import { jobEnv } from './job-env.js'

@@ -12,7 +12,7 @@ import type { Outcome } from '../launch/outcome.js'
 import { SDK_UNUSABLE, type BridgeRequest, type ErrorEvent } from '../launch/protocol.js'
 import { restoreVenv, saveVenv } from './venv-cache.js'
 import { sdkPlan, type SdkPlan } from './plan.js'
-import { inert } from '../text/inert.js'
+import { inert } from '../text/markup.js'
 import { installedWandbVersion, isReady, lockVenv, markReady, removeVenv, venvFor, type Venv } from './venv.js'
 
 const SETUP_GROUP = 'Set up W&B SDK'

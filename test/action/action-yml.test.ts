@@ -19,6 +19,7 @@ import {
 } from '../helpers/action.js'
 
 const text = readFileSync(ACTION_YML, 'utf8')
+const MINIMAL_ACTION = 'name: x\ndescription: y\nruns:\n  using: node24\n  main: dist/index.js\n'
 
 describe('action.yml', () => {
   it('parses strictly, runs on node24 from dist/index.js', () => {
@@ -38,6 +39,11 @@ describe('action.yml', () => {
   it('the loader refuses a duplicate key', () => {
     const doubled = text.replace('  job:\n', '  job:\n    description: first\n  job:\n')
     assert.throws(() => loadActionManifest('scratch/action.yml', doubled, ROOT), /not valid YAML.*\n.*Map keys must be unique/)
+  })
+  it("the loader refuses what GitHub's action schema refuses: an expression in a description", () => {
+    const described = text.replace('  job:\n    description: >-\n', '  job:\n    description: >-\n      For ${{ github.repository }}.\n')
+    assert.notEqual(described, text)
+    assert.throws(() => loadActionManifest('scratch/action.yml', described, ROOT), /not valid action metadata.*\n.*action schema: Unrecognized named-value: 'github'/)
   })
   it('the loader refuses another runtime', () => {
     assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20'), ROOT), /not valid action metadata.*\n.*`runs\.using` is "node20"; this action runs on `node24`/)
@@ -65,11 +71,11 @@ describe('the runner emulation', () => {
   it('refuses an input action.yml does not declare', () => {
     assert.throws(() => inputEnv(manifest, { jobs: 'x' }), /Unexpected input\(s\) 'jobs'/)
   })
-  it('evaluates ${{ github.token }} in a default, and fails on any other expression', () => {
-    const withToken = { ...manifest, inputs: { ...manifest.inputs, token: { description: 't', default: '${{ github.token }}' } } }
-    assert.equal(inputEnv(withToken, {}, { github: { token: 'ghs_x' } }).INPUT_TOKEN, 'ghs_x')
-    const other = { ...manifest, inputs: { t: { description: 't', default: '${{ runner.os }}' } } }
-    assert.throws(() => inputEnv(other, {}), /does not know the expression \$\{\{ runner\.os \}\}/)
+  it("evaluates an input default's expression as the runner does, and refuses a context the action schema does not allow there", () => {
+    const scratch = (defaults: string) => loadActionManifest('scratch/action.yml', `${MINIMAL_ACTION}inputs:\n${defaults}`, ROOT)
+    const withToken = scratch("  token:\n    description: t\n    default: ${{ github.token }}\n  mixed:\n    description: m\n    default: on-${{ runner.os }}-${{ github.token }}\n")
+    assert.deepEqual(inputEnv(withToken, {}, { github: { token: 'ghs_x' } }), { INPUT_TOKEN: 'ghs_x', INPUT_MIXED: 'on-Linux-ghs_x' })
+    assert.throws(() => scratch('  t:\n    description: t\n    default: ${{ secrets.TOKEN }}\n'), /action schema: Unrecognized named-value: 'secrets'/)
   })
   it('reads file commands in both forms, as the runner does', () => {
     const parsed = parseFileCommand('a=1\nb<<EOF\nline 1\nline 2\nEOF\nc=x=y\nd<<D\n\nD\n')

@@ -41,7 +41,7 @@ describe('action.yml, the inputs module, the README and the outputs agree', () =
     const empty = parseInputs(raw(given), {})
     const withDefaults = parseInputs(
       // as the runner passes them: an expression (github_token's) evaluated, here without a token
-      raw({ ...Object.fromEntries(Object.entries(manifest.inputs).map(([n, i]) => [n, evaluateDefault(String(i.default ?? ''), {}, n)])), ...given }),
+      raw({ ...Object.fromEntries(Object.entries(manifest.inputs).map(([n]) => [n, evaluateDefault(manifest, n, {})])), ...given }),
       {}
     )
     const differing = Object.keys({ ...empty, ...withDefaults }).filter(

@@ -9,8 +9,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NoOperationTraceWriter } from '@actions/workflow-parser'
+import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index'
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
 import YAML from 'yaml'
 import { checkActionMetadata } from '../../scripts/action-metadata.js'
+import { checkActionSchema } from '../../scripts/action-schema.js'
+import { tokenString } from './expressions.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION_YML = path.join(ROOT, 'action.yml')
@@ -31,15 +36,19 @@ export interface ActionManifest {
   inputs: Record<string, ActionInput>
   outputs: Record<string, { description: string }>
   runs: { using: string; main: string; pre?: string; post?: string; 'pre-if'?: string; 'post-if'?: string }
+  /** Each input's default as GitHub's action parser reads it (an expression token or a literal). */
+  defaultTokens: Record<string, TemplateToken | undefined>
 }
 
 /**
- * action.yml as GitHub reads it, with the check `npm run lint` makes (scripts/action-metadata.ts):
- * a YAML error, warning or duplicate key, a key GitHub does not allow, another runtime than node24
- * or a missing runs.main throws. `root` is where runs.main is looked for.
+ * action.yml as GitHub reads it, with the checks `npm run lint` makes (ours and GitHub's action
+ * schema): a YAML error, warning or duplicate key, a key GitHub does not allow, an expression where
+ * the runner refuses one, another runtime than node24 or a missing runs.main throws. `root` is where runs.main is looked for.
  */
 export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 'utf8'), root = path.dirname(file)): ActionManifest {
   const problems = checkActionMetadata(text, file, root)
+  // GitHub's own action schema, once the YAML is sound (its messages on broken YAML add nothing)
+  if (!problems.some((p) => p.message.startsWith('YAML:'))) problems.push(...checkActionSchema(text, file))
   if (problems.length) {
     const what = problems.some((p) => p.message.startsWith('YAML:')) ? 'not valid YAML' : 'not valid action metadata'
     throw new Error(`${file} is ${what}, so GitHub cannot load the action:\n${problems.map((p) => `${p.line}:${p.column}: ${p.message}`).join('\n')}`)
@@ -47,6 +56,9 @@ export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 
   const manifest = YAML.parse(text) as ActionManifest
   manifest.inputs ??= {}
   manifest.outputs ??= {}
+  const parsed = parseAction({ name: file, content: text }, new NoOperationTraceWriter())
+  const template = convertActionTemplate(parsed.context, parsed.value!)
+  manifest.defaultTokens = Object.fromEntries((template.inputs ?? []).map((input) => [input.id, input.default]))
   return manifest
 }
 
@@ -55,16 +67,18 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-/** What `${{ ... }}` in an input default may read; anything else fails the test. */
+/** What `${{ ... }}` in an input default reads (the action schema allows github, runner, job, strategy, matrix). */
 export interface DefaultContext {
-  github?: { token?: string }
+  github?: { token?: string } & Record<string, unknown>
 }
 
-export function evaluateDefault(value: string, context: DefaultContext, input: string): string {
-  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expr: string) => {
-    if (expr === 'github.token') return context.github?.token ?? ''
-    throw new Error(`action.yml input ${input}: the emulated runner does not know the expression \${{ ${expr} }}`)
-  })
+/** An input's default as the runner passes it: its expression evaluated by GitHub's evaluator. */
+export function evaluateDefault(manifest: ActionManifest, input: string, context: DefaultContext): string {
+  try {
+    return tokenString(manifest.defaultTokens[input], { github: context.github ?? {}, runner: { os: 'Linux', arch: 'X64' }, job: {}, strategy: {}, matrix: {} })
+  } catch (error) {
+    throw new Error(`action.yml input ${input}: ${(error as Error).message}`, { cause: error })
+  }
 }
 
 /**
@@ -78,8 +92,8 @@ export function inputEnv(manifest: ActionManifest, given: Record<string, string>
     throw new Error(`Unexpected input(s) ${unknown.map((n) => `'${n}'`).join(', ')}: action.yml declares ${Object.keys(manifest.inputs).join(', ')}`)
   }
   const env: Record<string, string> = {}
-  for (const [name, input] of Object.entries(manifest.inputs)) {
-    const value = Object.hasOwn(given, name) ? given[name] : evaluateDefault(String(input.default ?? ''), context, name)
+  for (const name of Object.keys(manifest.inputs)) {
+    const value = Object.hasOwn(given, name) ? given[name] : evaluateDefault(manifest, name, context)
     env[inputEnvName(name)] = value as string
   }
   return env

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { ROOT } from './action.js'
 
 const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
-const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
+export const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
 export const REAL_PYTHON = path.join(REAL_VENV, 'bin', 'python')
 export const BACKEND_KEY = 'ffffffff0123456789abcdef0123456789abcdef'
 

@@ -1,11 +1,20 @@
 // The local GitHub REST API (test/github-api/server.py, a copy of ../shared/github-api) for the
 // tests of the pull-request comment and the check run, and the event a workflow run hands the
 // action (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_REPOSITORY).
+//
+// The action talks to it through a referee in front of it, held to GitHub's REST API description
+// (openapi.ts): a request that is not an operation of the API, or whose parameters or JSON body do
+// not match the operation's, is answered 422 as GitHub answers an invalid request, and recorded;
+// an answer of the fake that lacks a field the description requires is recorded too. stop()
+// throws with every one of them, naming the operation and the field, so the test fails.
 import { spawn } from 'node:child_process'
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from './action.js'
+import { checkRequest, checkResponse } from './openapi.js'
 
 export const GITHUB_TOKEN = 'ghs_fakeGitHubToken0123456789abcdefABCD'
 export const HEAD_SHA = '0123456789abcdef0123456789abcdef01234567'
@@ -25,6 +34,9 @@ export interface GitHubApi {
   /** The writes (POST, PATCH, DELETE). */
   writes: () => GitHubRequest[]
   state: () => Promise<{ comments: Array<{ id: number; issue: number; body: string }>; check_runs: Array<Record<string, unknown>> }>
+  /** What did not match GitHub's REST API description so far: requests of the action, answers of the fake. */
+  problems: () => string[]
+  /** Stops the server; throws if anything did not match the description. */
   stop: () => Promise<void>
 }
 
@@ -53,20 +65,80 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (server.exitCode !== null || Date.now() > end) throw new Error(`the local GitHub API did not start: ${stderr}`)
     await new Promise((r) => setTimeout(r, 20))
   }
-  const url = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`
+  const fake = `http://127.0.0.1:${readFileSync(portFile, 'utf8').trim()}`
+  const problems: string[] = []
+  const front = createServer((req, res) => void referee(req, res, fake, problems))
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`
   const requests = (): GitHubRequest[] =>
     readFileSync(oplog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as GitHubRequest).filter((r) => r.path !== '/_state')
   return {
     url,
     requests,
     writes: () => requests().filter((r) => r.method !== 'GET'),
-    state: async () => (await fetch(`${url}/_state`)).json() as ReturnType<GitHubApi['state']>,
+    state: async () => (await fetch(`${fake}/_state`)).json() as ReturnType<GitHubApi['state']>,
+    problems: () => [...problems],
     stop: async () => {
-      if (server.exitCode !== null) return
-      const closed = new Promise((r) => server.on('close', r))
-      server.kill('SIGTERM')
-      await closed
+      front.closeAllConnections()
+      await new Promise((r) => front.close(r))
+      if (server.exitCode === null) {
+        const closed = new Promise((r) => server.on('close', r))
+        server.kill('SIGTERM')
+        await closed
+      }
+      if (problems.length) throw new Error(`The local GitHub API saw what GitHub's REST API description does not allow:\n${problems.join('\n')}`)
     }
+  }
+}
+
+/** One request: checked against the description, then passed to the fake, whose answer is checked too. */
+async function referee(req: IncomingMessage, res: ServerResponse, fake: string, problems: string[]): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const raw = Buffer.concat(chunks)
+  const method = req.method ?? 'GET'
+  const target = req.url ?? '/'
+  const send = (status: number, headers: Record<string, string | string[] | undefined>, body: Buffer | string) => {
+    res.writeHead(status, headers)
+    res.end(body)
+  }
+  if (target === '/_state') return forward()
+  let body: unknown
+  try {
+    body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined
+  } catch {
+    body = raw.toString('utf8')
+  }
+  const match = checkRequest(method, target, body)
+  if (match.problems.length) {
+    problems.push(`${match.operation} (${method} ${target}): ${match.problems.join('; ')}`)
+    const message = `Invalid request.\n\n${match.problems.join('\n')}`
+    return send(422, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: '422' }))
+  }
+  return forward()
+
+  function forward(): Promise<void> {
+    return new Promise((resolve) => {
+      const upstream = httpRequest(`${fake}${target}`, { method, headers: req.headers }, (answer) => {
+        const parts: Buffer[] = []
+        answer.on('data', (c: Buffer) => parts.push(c))
+        answer.on('end', () => {
+          const text = Buffer.concat(parts)
+          const status = answer.statusCode ?? 500
+          if (target !== '/_state' && status >= 200 && status < 300 && text.length && status !== 204) {
+            const found = checkResponse(match, status, JSON.parse(text.toString('utf8')))
+            if (found.length) problems.push(`${match.operation} (${method} ${target}): the fake's ${status} answer: ${found.join('; ')}`)
+          }
+          send(status, answer.headers, text)
+          resolve()
+        })
+      })
+      upstream.on('error', (error) => {
+        send(502, { 'content-type': 'application/json' }, JSON.stringify({ message: `the fake GitHub API: ${error.message}` }))
+        resolve()
+      })
+      upstream.end(raw)
+    })
   }
 }
 

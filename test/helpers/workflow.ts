@@ -1,44 +1,74 @@
-// A small emulator of one GitHub Actions job, for the workflows this repository ships and the
-// examples in its README: it runs the steps in order as the runner does, each `uses: ./` through
-// the runner emulation of test/helpers/action.ts, each `run:` with bash, with the `${{ }}`
-// expressions they use substituted. It knows only what our own YAML needs; anything else (another
-// action, an expression, a key it does not implement) fails with a message that says so, so new
-// YAML cannot go untested quietly.
+// An emulator of one GitHub Actions job, for the workflows this repository ships and the examples
+// in its docs, built on GitHub's own libraries: each workflow (and each Markdown example, wrapped
+// as one) is parsed and validated by @actions/workflow-parser against GitHub's workflow schema (a
+// schema error, an unknown key, a context a key may not read: the test fails with the parser's
+// message and the line), and every `${{ }}` is evaluated by @actions/expressions (see
+// expressions.ts) over the contexts listed in `contexts()` below, status functions included.
+// What the emulator adds: the steps run in order as the runner runs them, each `uses: ./` through
+// the runner emulation of action.ts (action.yml loaded as the runner loads it), each `run:` with
+// bash, file commands (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH) read back between steps.
 //
-// Not emulated: actions/checkout, actions/setup-python and actions/setup-node are no-ops (the
-// workspace is already there; the machine's Python and Node are used, or a PATH the test gives).
+// Not emulated, and failing with a message that says so: other actions than this one and the
+// setup actions below, `strategy` (matrix expansion; a test may give one `matrix`), `services`,
+// `container`, shells other than bash. actions/checkout, actions/setup-python and
+// actions/setup-node are no-ops (the workspace is already there; the machine's Python and Node
+// are used, or a PATH the test gives).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { parseDocument } from 'yaml'
+import {
+  convertWorkflowTemplate,
+  isBoolean,
+  isMapping,
+  isSequence,
+  NoOperationTraceWriter,
+  parseWorkflow,
+  type WorkflowTemplate
+} from '@actions/workflow-parser'
+import type { Job as ParsedJob, Step as ParsedStep } from '@actions/workflow-parser/model/workflow-template'
+import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token'
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
+import { isDocument, isSeq, parseDocument } from 'yaml'
 import { parseFileCommand, startAction } from './action.js'
+import { evaluate, mappingStrings, sourceText, tokenString, truthy, type Contexts, type JobStatus } from './expressions.js'
 
 export interface Step {
+  /** The id written in the YAML; GitHub's generated one (`__run_2`) is `key`. */
   id?: string
-  name?: string
+  key: string
+  /** As written (expressions kept), for tests that read the YAML. */
   uses?: string
   run?: string
-  with?: Record<string, unknown>
-  env?: Record<string, unknown>
-  if?: unknown
-  'continue-on-error'?: unknown
-  shell?: string
-  'timeout-minutes'?: number
+  with?: Record<string, string>
+  env?: Record<string, string>
+  /** Where it is, for messages: `ci.yml line 40`. */
+  where: string
+  tokens: {
+    name?: TemplateToken
+    if: TemplateToken
+    continueOnError?: boolean | TemplateToken
+    env?: TemplateToken
+    with?: TemplateToken
+    run?: TemplateToken
+    timeoutMinutes?: TemplateToken
+    workingDirectory?: TemplateToken
+  }
 }
 
 export interface Job {
   /** Where the job came from, for messages: `ci.yml jobs.self-test`, `README.md line 40`. */
   source: string
-  env: Record<string, unknown>
-  steps: Step[]
-  /** Its key in the workflow's jobs, and the jobs whose results it needs (`needs:`). */
-  id?: string
+  /** Its key in the workflow's jobs. */
+  id: string
+  /** The jobs whose results it needs (`needs:`). */
   needs: string[]
-  /** The job's `outputs:` (expressions over its steps), read by the jobs that need it. */
-  outputs: Record<string, unknown>
-  /** The workflow it belongs to (its source), for jobs that need one another. */
+  steps: Step[]
+  /** The workflow it belongs to (its source), for jobs that need one another; unset for a list of steps. */
   workflow?: string
+  tokens: { workflowEnv?: TemplateToken; env?: TemplateToken; if?: TemplateToken; outputs?: TemplateToken }
+  /** workflow_dispatch inputs and their defaults, for the inputs context. */
+  inputDefaults: Record<string, unknown>
 }
 
 export type Outcome = 'success' | 'failure' | 'skipped'
@@ -56,7 +86,7 @@ export interface StepResult {
 }
 
 export interface JobResult {
-  result: 'success' | 'failure'
+  result: 'success' | 'failure' | 'skipped'
   steps: StepResult[]
   /** The job's outputs, as the jobs that need it see them. */
   outputs: Record<string, string>
@@ -64,7 +94,7 @@ export interface JobResult {
 
 /** What a job that needs another sees of it: `needs.<id>.outputs.<name>`, `needs.<id>.result`. */
 export interface NeededJob {
-  result: 'success' | 'failure'
+  result: 'success' | 'failure' | 'skipped'
   outputs: Record<string, string>
 }
 
@@ -77,6 +107,12 @@ export interface JobContext {
   token?: string
   /** github.ref_name: the branch (default main). */
   refName?: string
+  /** More of the github context (e.g. event_name, sha, repository), over the emulator's values. */
+  github?: Record<string, unknown>
+  /** The matrix context of this job (the emulator does not expand `strategy`). */
+  matrix?: Record<string, unknown>
+  /** The inputs context (workflow_dispatch), over the workflow's input defaults. */
+  inputs?: Record<string, unknown>
   /** Run the action against the fake SDK (startAction's `fake`). */
   fake?: boolean
   /** More environment for every step (e.g. pip's package source), below the YAML's own env. */
@@ -94,34 +130,73 @@ export interface JobContext {
 }
 
 const SETUP_ACTIONS = /^actions\/(checkout|setup-python|setup-node)@/
-const JOB_KEYS = new Set(['name', 'runs-on', 'steps', 'env', 'permissions', 'timeout-minutes', 'needs', 'outputs'])
-const STEP_KEYS = new Set(['id', 'name', 'uses', 'run', 'with', 'env', 'if', 'continue-on-error', 'shell', 'timeout-minutes'])
+const JOB_KEYS = new Set(['name', 'runs-on', 'steps', 'env', 'permissions', 'timeout-minutes', 'needs', 'outputs', 'if', 'concurrency'])
+const STEP_KEYS = new Set(['id', 'name', 'uses', 'run', 'with', 'env', 'if', 'continue-on-error', 'shell', 'timeout-minutes', 'working-directory'])
 
-/** The job `name` of the workflow file, strictly parsed. */
-export function loadJob(file: string, name: string): Job {
-  const workflow = parseStrict(readFileSync(file, 'utf8'), file) as { env?: Record<string, unknown>; jobs?: Record<string, unknown> }
-  const job = workflow.jobs?.[name]
+// ---- parsing -------------------------------------------------------------------------------------
+
+/** Where a line of the parsed text is in the file the reader knows: the Markdown, for an example. */
+type LineMap = (line: number) => number
+
+interface Parsed {
+  template: WorkflowTemplate
+  root: MappingToken
+}
+
+/** A workflow as GitHub reads it; any problem GitHub's parser finds throws, with file and line. */
+async function parseStrict(text: string, name: string, where: (line: number) => string, lines: LineMap = (l) => l): Promise<Parsed> {
+  const { context, value } = parseWorkflow({ name, content: text }, new NoOperationTraceWriter())
+  const fail = (): never => {
+    const problems = context.errors.getErrors().map((e) => {
+      const start = e.range?.start ?? { line: Number(/Line: (\d+)/.exec(e.prefix ?? '')?.[1] ?? 1), column: 0 }
+      return `${where(lines(start.line))}: ${e.rawMessage}`
+    })
+    throw new Error(`GitHub's workflow parser refuses it:\n${problems.join('\n')}`)
+  }
+  if (context.errors.count > 0 || !value) fail()
+  const template = await convertWorkflowTemplate(context, value!)
+  if (context.errors.count > 0) fail()
+  return { template, root: value as MappingToken }
+}
+
+/** The job `name` of the workflow file. */
+export async function loadJob(file: string, name: string): Promise<Job> {
+  const base = path.basename(file)
+  const parsed = await parseStrict(readFileSync(file, 'utf8'), base, (line) => `${base} line ${line}`)
+  const job = parsed.template.jobs.find((j) => j.id.value === name)
   if (!job) throw new Error(`${file} has no job ${name}`)
-  return toJob(job, `${path.basename(file)} jobs.${name}`, workflow.env, name)
+  return toJob(parsed, job as ParsedJob, `${base} jobs.${name}`, (line) => `${base} line ${line}`, base)
 }
 
 /**
  * Every ```yaml block of a Markdown text that uses this action (`uses:` matching `self`), as a job:
- * a whole workflow gives its jobs, a list gives one job of those steps.
+ * a whole workflow gives its jobs (a block of `jobs:` alone is read as a workflow_dispatch
+ * workflow), a list gives one job of those steps. Each is parsed by GitHub's parser as such.
  */
-export function markdownJobs(markdown: string, self: RegExp, file = 'README.md'): Job[] {
+export async function markdownJobs(markdown: string, self: RegExp, file = 'README.md'): Promise<Job[]> {
   const jobs: Job[] = []
   for (const match of markdown.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)) {
     const text = match[1] as string
     if (!text.split('\n').some((line) => usesOf(line, self))) continue
-    const line = markdown.slice(0, match.index).split('\n').length + 1
-    const source = `${file} line ${line}`
-    const doc = parseStrict(text, source)
-    if (Array.isArray(doc)) jobs.push(toJob({ steps: doc }, source))
-    else {
-      const workflow = doc as { env?: Record<string, unknown>; jobs?: Record<string, unknown> }
-      if (!workflow.jobs) throw new Error(`${source}: a block that uses the action is neither a list of steps nor a workflow`)
-      for (const [name, job] of Object.entries(workflow.jobs)) jobs.push(toJob(job, `${source} jobs.${name}`, workflow.env, name, source))
+    const first = markdown.slice(0, match.index).split('\n').length + 1 // the block's first line
+    const source = `${file} line ${first}`
+    const where = (line: number) => `${file} line ${line}`
+    const doc = parseDocument(text)
+    if (isDocument(doc) && isSeq(doc.contents)) {
+      // A list of steps: as the steps of a job of a workflow, which is what GitHub would read.
+      const indent = Math.min(...text.split('\n').filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length))
+      const header = 'on: push\njobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n'
+      const body = text.split('\n').map((l) => (l.trim() ? '      ' + l.slice(indent) : l)).join('\n')
+      const lines: LineMap = (line) => first + line - 6
+      const parsed = await parseStrict(header + body, file, where, lines)
+      jobs.push(toJob(parsed, parsed.template.jobs[0] as ParsedJob, source, (line) => where(lines(line))))
+    } else {
+      const hasOn = /^on:/m.test(text)
+      const lines: LineMap = (line) => first + line - (hasOn ? 1 : 2)
+      const parsed = await parseStrict(hasOn ? text : `on: workflow_dispatch\n${text}`, file, where, lines)
+      for (const job of parsed.template.jobs) {
+        jobs.push(toJob(parsed, job as ParsedJob, `${source} jobs.${job.id.value}`, (line) => where(lines(line)), source))
+      }
     }
   }
   return jobs
@@ -132,325 +207,178 @@ function usesOf(line: string, self: RegExp): boolean {
   return uses !== undefined && (uses === './' || self.test(uses))
 }
 
-function parseStrict(text: string, source: string): unknown {
-  const doc = parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true })
-  const problems = [...doc.errors, ...doc.warnings]
-  if (problems.length) throw new Error(`${source}: ${problems.map((p) => p.message).join('\n')}`)
-  return doc.toJS()
-}
-
-function toJob(value: unknown, source: string, workflowEnv: Record<string, unknown> = {}, id?: string, workflow?: string): Job {
-  const job = value as Record<string, unknown>
-  for (const key of Object.keys(job)) {
-    if (!JOB_KEYS.has(key)) throw new Error(`${source}: the workflow emulator does not implement the job key \`${key}\``)
+function toJob(parsed: Parsed, job: ParsedJob, source: string, where: (line: number) => string, workflow?: string): Job {
+  if (job.type !== 'job') throw new Error(`${source}: the workflow emulator does not run reusable workflows`)
+  const raw = mapping(mapping(parsed.root.find('jobs')).find(job.id.value))
+  for (const { key } of raw) {
+    const name = tokenString(key, {})
+    if (!JOB_KEYS.has(name)) throw new Error(`${where(key.line ?? 0)}: the workflow emulator does not implement the job key \`${name}\``)
   }
-  const steps = job.steps as Step[]
-  steps.forEach((step, index) => {
-    for (const key of Object.keys(step)) {
-      if (!STEP_KEYS.has(key)) throw new Error(`${source} step ${index + 1}: the workflow emulator does not implement \`${key}\``)
+  const rawSteps = raw.find('steps')
+  if (!rawSteps || !isSequence(rawSteps)) throw new Error(`${source}: no steps`)
+  const steps = job.steps.map((step: ParsedStep, index) => {
+    const rawStep = mapping(rawSteps.get(index))
+    const at = where(rawStep.line ?? 0)
+    for (const { key } of rawStep) {
+      const name = tokenString(key, {})
+      if (!STEP_KEYS.has(name)) throw new Error(`${where(key.line ?? 0)}: the workflow emulator does not implement the step key \`${name}\``)
     }
-    if (step.shell !== undefined && step.shell !== 'bash') throw new Error(`${source} step ${index + 1}: only shell bash is emulated`)
+    const shell = rawStep.find('shell')
+    if (shell && tokenString(shell, {}) !== 'bash') throw new Error(`${at}: only shell bash is emulated`)
+    if (!('uses' in step) && !('run' in step)) throw new Error(`${at}: only uses and run steps are emulated`)
+    const texts = (token: TemplateToken | undefined) =>
+      token && isMapping(token) ? Object.fromEntries([...token].map(({ key, value }) => [tokenString(key, {}), sourceText(value) ?? ''])) : undefined
+    const written = rawStep.find('id')
+    return {
+      id: written ? step.id : undefined,
+      key: step.id,
+      uses: 'uses' in step ? step.uses.value : undefined,
+      run: 'run' in step ? sourceText(step.run) : undefined,
+      with: texts(rawStep.find('with')),
+      env: texts(rawStep.find('env')),
+      where: at,
+      tokens: {
+        name: step.name,
+        if: (step as { if: TemplateToken }).if,
+        continueOnError: step['continue-on-error'],
+        env: 'env' in step ? step.env : undefined,
+        with: rawStep.find('with'),
+        run: 'run' in step ? step.run : undefined,
+        timeoutMinutes: rawStep.find('timeout-minutes'),
+        workingDirectory: rawStep.find('working-directory')
+      }
+    } satisfies Step
   })
-  const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? (job.needs as string[]) : [String(job.needs)]
-  const outputs = (job.outputs ?? {}) as Record<string, unknown>
-  return { source, env: { ...workflowEnv, ...(job.env as Record<string, unknown> | undefined) }, steps, id, needs, outputs, workflow }
-}
-
-// ---- expressions -------------------------------------------------------------------------------
-
-export type Value = string | number | boolean | null
-
-/** What an expression can see: the contexts our YAML uses, and the job's status so far. */
-export interface Scope {
-  github: { run_id: string; workspace: string; token: string; ref_name: string }
-  secrets: Record<string, string>
-  vars: Record<string, string>
-  env: Record<string, string>
-  steps: Record<string, { outputs: Record<string, string>; outcome: Outcome; conclusion: Outcome }>
-  needs: Record<string, NeededJob>
-  /** github.event, the triggering event's payload. */
-  event: Record<string, unknown>
-  /** false once a step has concluded failure. */
-  healthy: boolean
-}
-
-/** Replaces every ${{ expression }} in `text` with its value as a string. */
-export function substitute(text: string, scope: Scope): string {
-  return text.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => asString(evaluate(expression, scope)))
-}
-
-/** Whether a step with this `if:` runs. As on GitHub, without a status function success() is implied. */
-export function shouldRun(condition: unknown, scope: Scope): boolean {
-  if (condition === undefined) return scope.healthy
-  if (typeof condition === 'boolean') return condition && scope.healthy
-  const text = String(condition).trim()
-  const expression = /^\$\{\{([\s\S]*)\}\}$/.exec(text)?.[1] ?? text
-  const value = truthy(evaluate(expression, scope))
-  return /\b(always|success|failure|cancelled)\s*\(/.test(expression) ? value : value && scope.healthy
-}
-
-export function evaluate(expression: string, scope: Scope): Value {
-  const tokens = tokenize(expression)
-  let at = 0
-  const fail = (why: string): never => {
-    throw new Error(`the workflow emulator cannot evaluate \${{ ${expression.trim()} }}: ${why}`)
-  }
-  const peek = () => tokens[at]
-  const take = (text?: string) => {
-    const token = tokens[at]
-    if (!token || (text !== undefined && token.text !== text)) fail(`expected ${text ?? 'more'} at ${token?.text ?? 'the end'}`)
-    at++
-    return token as Token
-  }
-  const or = (): Value => {
-    let left = and()
-    while (peek()?.text === '||') {
-      take()
-      const right = and()
-      left = truthy(left) ? left : right
-    }
-    return left
-  }
-  const and = (): Value => {
-    let left = comparison()
-    while (peek()?.text === '&&') {
-      take()
-      const right = comparison()
-      left = truthy(left) ? right : left
-    }
-    return left
-  }
-  const comparison = (): Value => {
-    let left = unary()
-    while (peek() && ['==', '!=', '<', '<=', '>', '>='].includes(peek()!.text)) {
-      const op = take().text
-      left = compare(op, left, unary())
-    }
-    return left
-  }
-  const unary = (): Value => {
-    if (peek()?.text === '!') {
-      take()
-      return !truthy(unary())
-    }
-    return primary()
-  }
-  const primary = (): Value => {
-    const token = take()
-    if (token.kind === 'string' || token.kind === 'number') return token.value
-    if (token.text === '(') {
-      const value = or()
-      take(')')
-      return value
-    }
-    if (token.kind !== 'name') fail(`unexpected ${token.text}`)
-    if (token.text === 'true') return true
-    if (token.text === 'false') return false
-    if (token.text === 'null') return null
-    if (peek()?.text === '(') {
-      take('(')
-      take(')')
-      const status: Record<string, () => boolean> = {
-        always: () => true,
-        success: () => scope.healthy,
-        failure: () => !scope.healthy,
-        cancelled: () => false
-      }
-      return (status[token.text] ?? fail(`the function ${token.text}() is not emulated`))()
-    }
-    return lookup(token.text, scope, fail)
-  }
-  const value = or()
-  if (at < tokens.length) fail(`unexpected ${tokens[at]!.text}`)
-  return value
-}
-
-function lookup(name: string, scope: Scope, fail: (why: string) => never): Value {
-  const [context, ...rest] = name.split('.')
-  const key = rest.join('.')
-  switch (context) {
-    case 'github':
-      if (key in scope.github) return scope.github[key as keyof Scope['github']]
-      if (rest[0] === 'event') {
-        let node: unknown = scope.event
-        for (const part of rest.slice(1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
-        if (node === undefined || (typeof node === 'object' && node !== null)) return fail(`github.${key} is not in the event the test gives`)
-        return node as Value
-      }
-      return fail(`github.${key} is not emulated (known: ${Object.keys(scope.github).join(', ')})`)
-    case 'secrets':
-      return scope.secrets[key] ?? fail(`the test gives no secret ${key}`)
-    case 'vars':
-      return scope.vars[key] ?? fail(`the test gives no variable ${key}`)
-    case 'env':
-      return scope.env[key] ?? ''
-    case 'steps': {
-      const [id, field, output, ...more] = rest
-      const step = scope.steps[id ?? '']
-      if (!step) return fail(`no earlier step has the id ${id}`)
-      if (field === 'outputs' && output && more.length === 0) return step.outputs[output] ?? ''
-      if ((field === 'outcome' || field === 'conclusion') && !output) return step[field]
-      return fail(`steps.${rest.join('.')} is not emulated (outputs.<name>, outcome, conclusion)`)
-    }
-    case 'needs': {
-      const [id, field, output, ...more] = rest
-      const needed = scope.needs[id ?? '']
-      if (!needed) return fail(`the job does not need a job ${id}`)
-      if (field === 'outputs' && output && more.length === 0) return needed.outputs[output] ?? ''
-      if (field === 'result' && !output) return needed.result
-      return fail(`needs.${rest.join('.')} is not emulated (outputs.<name>, result)`)
-    }
-    default:
-      return fail(`the context ${context} is not emulated`)
+  const dispatch = parsed.template.events.workflow_dispatch?.inputs ?? {}
+  return {
+    source,
+    id: job.id.value,
+    needs: (job.needs ?? []).map((n) => n.value),
+    steps,
+    workflow,
+    tokens: { workflowEnv: parsed.template.env, env: job.env, if: job.if, outputs: job.outputs },
+    inputDefaults: Object.fromEntries(Object.entries(dispatch).map(([name, input]) => [name, input.default ?? null]))
   }
 }
 
-interface Token {
-  kind: 'string' | 'number' | 'name' | 'op'
-  text: string
-  value: Value
-}
-
-function tokenize(expression: string): Token[] {
-  const tokens: Token[] = []
-  const pattern = /\s*(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|([A-Za-z_][A-Za-z0-9_.-]*)|(==|!=|<=|>=|&&|\|\||[!()<>]))/y
-  const end = expression.trimEnd().length
-  let at = 0
-  while (at < end) {
-    pattern.lastIndex = at
-    const match = pattern.exec(expression)
-    if (!match) {
-      const rest = JSON.stringify(expression.slice(at).trim())
-      throw new Error(`the workflow emulator cannot evaluate \${{ ${expression.trim()} }}: unexpected ${rest}`)
-    }
-    at = pattern.lastIndex
-    if (match[1] !== undefined) tokens.push({ kind: 'string', text: match[0].trim(), value: match[1].replace(/''/g, "'") })
-    else if (match[2] !== undefined) tokens.push({ kind: 'number', text: match[2], value: Number(match[2]) })
-    else if (match[3] !== undefined) tokens.push({ kind: 'name', text: match[3], value: null })
-    else tokens.push({ kind: 'op', text: match[4] as string, value: null })
-  }
-  return tokens
-}
-
-function truthy(value: Value): boolean {
-  return !(value === false || value === null || value === '' || value === 0 || Number.isNaN(value))
-}
-
-/** GitHub's comparison: strings ignore case; different types are compared as numbers. */
-function compare(op: string, left: Value, right: Value): boolean {
-  let a: Value = left
-  let b: Value = right
-  if (typeof a === 'string' && typeof b === 'string') {
-    a = a.toLowerCase()
-    b = b.toLowerCase()
-  } else if (typeof a !== typeof b) {
-    a = asNumber(a)
-    b = asNumber(b)
-  }
-  switch (op) {
-    case '==':
-      return a === b
-    case '!=':
-      return a !== b
-    case '<':
-      return a! < b!
-    case '<=':
-      return a! <= b!
-    case '>':
-      return a! > b!
-    default:
-      return a! >= b!
-  }
-}
-
-function asNumber(value: Value): number {
-  if (value === null) return 0
-  if (typeof value === 'boolean') return value ? 1 : 0
-  if (typeof value === 'string') return value.trim() === '' ? 0 : Number(value)
-  return value
-}
-
-function asString(value: Value): string {
-  return value === null ? '' : String(value)
+function mapping(token: TemplateToken | undefined): MappingToken {
+  if (!token || !isMapping(token)) throw new Error('a mapping was expected')
+  return token
 }
 
 // ---- running -----------------------------------------------------------------------------------
 
+interface StepState {
+  outputs: Record<string, string>
+  outcome: Outcome
+  conclusion: Outcome
+}
+
 /** Runs the job's steps in order, as the runner does, and reports each step and the job. */
 export async function runJob(job: Job, context: JobContext): Promise<JobResult> {
-  const scope: Scope = {
-    github: {
-      run_id: context.runId ?? '4242',
-      workspace: context.workspace,
-      token: context.token ?? 'ghs_fake-token-for-the-emulator',
-      ref_name: context.refName ?? 'main'
-    },
-    secrets: context.secrets ?? {},
-    vars: context.vars ?? {},
-    env: {},
-    steps: {},
-    needs: context.needs ?? {},
-    event: context.event ?? {},
-    healthy: true
-  }
   for (const id of job.needs) {
-    if (!scope.needs[id]) throw new Error(`${job.source}: needs the job ${id}, whose result the test did not give`)
+    if (!context.needs?.[id]) throw new Error(`${job.source}: needs the job ${id}, whose result the test did not give`)
   }
+  const needs = context.needs ?? {}
+  const steps: Record<string, StepState> = {}
+  const status: JobStatus = { failed: false }
+  const runnerTemp = mkdtempSync(path.join(tmpdir(), 'workflow-runner-'))
+  // What GITHUB_ENV and GITHUB_PATH of earlier steps added, as the runner carries them on.
+  const addedEnv: Record<string, string> = {}
+  const addedPath: string[] = []
+  let env: Record<string, string> = {}
+  const github = {
+    run_id: context.runId ?? '4242',
+    run_number: '1',
+    run_attempt: '1',
+    workspace: context.workspace,
+    token: context.token ?? 'ghs_fake-token-for-the-emulator',
+    ref_name: context.refName ?? 'main',
+    ref: `refs/heads/${context.refName ?? 'main'}`,
+    sha: '0123456789abcdef0123456789abcdef01234567',
+    repository: 'octo/models',
+    repository_owner: 'octo',
+    actor: 'octocat',
+    event_name: 'push',
+    server_url: 'https://github.com',
+    api_url: 'https://api.github.com',
+    job: job.id,
+    workflow: 'CI',
+    event: context.event ?? {},
+    ...context.github
+  }
+  /** The contexts an expression of this job can read (the parser has checked which a key may read). */
+  const contexts = (): Contexts => ({
+    github,
+    secrets: { GITHUB_TOKEN: github.token, ...context.secrets },
+    vars: context.vars ?? {},
+    env,
+    matrix: context.matrix ?? {},
+    inputs: { ...job.inputDefaults, ...context.inputs },
+    runner: { os: 'Linux', arch: 'X64', name: 'workflow-emulator', temp: runnerTemp, tool_cache: path.join(runnerTemp, 'toolcache'), environment: 'self-hosted' },
+    job: { status: status.failed ? 'failure' : 'success' },
+    strategy: { 'fail-fast': true, 'job-index': 0, 'job-total': 1, 'max-parallel': 1 },
+    steps,
+    needs
+  })
+
+  // The job's if: its status functions look at the jobs it needs.
+  if (job.tokens.if) {
+    const needsStatus: JobStatus = { failed: Object.values(needs).some((n) => n.result === 'failure') }
+    if (!truthy(evaluate(expressionOf(job.tokens.if), contexts(), needsStatus))) return { result: 'skipped', steps: [], outputs: {} }
+  }
+  env = mappingStrings(job.tokens.workflowEnv, contexts)
+  const jobEnv = { ...env, ...mappingStrings(job.tokens.env, contexts) }
+
   const results: StepResult[] = []
-  for (const [index, step] of job.steps.entries()) {
-    const where = `${job.source} step ${index + 1}${step.id ? ` (${step.id})` : ''}`
-    const result = await runStep(step, scope, context).catch((error: Error) => {
-      throw new Error(`${where}: ${error.message}`)
+  for (const step of job.steps) {
+    const result = await runStep(step).catch((error: Error) => {
+      throw new Error(`${step.where}${step.id ? ` (${step.id})` : ''}: ${error.message}`)
     })
     results.push(result)
-    if (step.id) scope.steps[step.id] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion }
-    if (result.conclusion === 'failure') scope.healthy = false
+    steps[step.key] = { outputs: result.outputs, outcome: result.outcome, conclusion: result.conclusion }
+    if (result.conclusion === 'failure') status.failed = true
   }
   // The job's outputs, evaluated once its steps are done (as the runner does).
-  const outputs: Record<string, string> = {}
-  for (const [name, value] of Object.entries(job.outputs)) outputs[name] = substitute(asText(value), scope)
-  return { result: scope.healthy ? 'success' : 'failure', steps: results, outputs }
+  env = jobEnv
+  const outputs = mappingStrings(job.tokens.outputs, contexts)
+  return { result: status.failed ? 'failure' : 'success', steps: results, outputs }
 
-  async function runStep(step: Step, scope: Scope, context: JobContext): Promise<StepResult> {
-    // The env context a step sees: the job's, then its own (each value substituted first).
-    scope.env = {}
-    for (const [name, value] of Object.entries(job.env)) scope.env[name] = substitute(asText(value), scope)
-    for (const [name, value] of Object.entries(step.env ?? {})) scope.env[name] = substitute(asText(value), scope)
-    const name = substitute(step.name ?? step.uses ?? step.run?.split('\n')[0] ?? '', scope)
+  async function runStep(step: Step): Promise<StepResult> {
+    // The env context a step sees: the workflow's and the job's, what earlier steps added, its own.
+    env = { ...jobEnv, ...addedEnv }
+    env = { ...env, ...mappingStrings(step.tokens.env, contexts, status) }
+    const name = step.tokens.name ? tokenString(step.tokens.name, contexts(), status) : (step.uses ?? step.run?.split('\n')[0] ?? '')
     const base = { id: step.id, name, outputs: {}, stdout: '', stderr: '' }
-    if (!shouldRun(step.if, scope)) return { ...base, outcome: 'skipped', conclusion: 'skipped' }
+    if (!truthy(evaluate(expressionOf(step.tokens.if), contexts(), status))) return { ...base, outcome: 'skipped', conclusion: 'skipped' }
 
-    const continueOnError = truthy(typeof step['continue-on-error'] === 'string' ? evaluate(unwrap(step['continue-on-error']), scope) : (step['continue-on-error'] as Value) ?? false)
-    const timeoutMs = step['timeout-minutes'] ? step['timeout-minutes'] * 60_000 : context.stepTimeoutMs ?? 120_000
-    const env = {
+    const flag = step.tokens.continueOnError
+    const continueOnError = flag === undefined ? false : typeof flag === 'boolean' ? flag : isBoolean(flag) ? flag.value : truthy(evaluate(expressionOf(flag), contexts(), status))
+    const minutes = step.tokens.timeoutMinutes ? Number(tokenString(step.tokens.timeoutMinutes, contexts(), status)) : undefined
+    const timeoutMs = minutes ? minutes * 60_000 : (context.stepTimeoutMs ?? 120_000)
+    const stepEnv = {
       ...context.env,
-      ...(context.path?.length ? { PATH: [...context.path, process.env.PATH].join(path.delimiter) } : {}),
-      GITHUB_RUN_ID: scope.github.run_id,
-      ...scope.env
+      ...(context.path?.length || addedPath.length ? { PATH: [...addedPath, ...(context.path ?? []), process.env.PATH].join(path.delimiter) } : {}),
+      GITHUB_RUN_ID: github.run_id,
+      GITHUB_JOB: job.id,
+      ...env
     }
-    let ran: { ok: boolean; outputs: Record<string, string>; stdout: string; stderr: string; note?: string }
+    const cwd = step.tokens.workingDirectory ? path.resolve(context.workspace, tokenString(step.tokens.workingDirectory, contexts(), status)) : context.workspace
+    let ran: { ok: boolean; outputs: Record<string, string>; stdout: string; stderr: string; laterEnv: string; laterPath: string; note?: string }
     if (step.uses !== undefined && (step.uses === './' || context.self?.test(step.uses))) {
-      const inputs: Record<string, string> = {}
-      for (const [input, value] of Object.entries(step.with ?? {})) inputs[input] = substitute(asText(value), scope)
-      const run = await startAction({
-        inputs,
-        env,
-        fake: context.fake ?? true,
-        workspace: context.workspace,
-        github: { token: scope.github.token },
-        timeoutMs
-      })
-      ran = { ok: run.code === 0, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr }
+      const inputs = mappingStrings(step.tokens.with, contexts, status)
+      const run = await startAction({ inputs, env: stepEnv, fake: context.fake ?? true, workspace: context.workspace, github: { token: github.token }, timeoutMs })
+      ran = { ok: run.code === 0, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr, laterEnv: run.laterEnv, laterPath: run.laterPath }
     } else if (step.uses !== undefined && SETUP_ACTIONS.test(step.uses)) {
-      for (const value of Object.values(step.with ?? {})) substitute(asText(value), scope) // unknown expressions still fail
-      ran = { ok: true, outputs: {}, stdout: '', stderr: '', note: `${step.uses} is a no-op in the workflow emulator` }
+      mappingStrings(step.tokens.with, contexts, status) // its expressions are still evaluated
+      ran = { ok: true, outputs: {}, stdout: '', stderr: '', laterEnv: '', laterPath: '', note: `${step.uses} is a no-op in the workflow emulator` }
     } else if (step.uses !== undefined) {
       throw new Error(`the workflow emulator does not know the action ${step.uses}`)
-    } else if (step.run !== undefined) {
-      ran = await bash(substitute(step.run, scope), env, context.workspace, scope.github, timeoutMs)
     } else {
-      throw new Error('a step needs uses or run')
+      ran = await bash(tokenString(step.tokens.run, contexts(), status), stepEnv, cwd, github.workspace, runnerTemp, timeoutMs)
     }
+    Object.assign(addedEnv, parseFileCommand(ran.laterEnv))
+    addedPath.unshift(...ran.laterPath.split('\n').filter(Boolean).reverse())
     const outcome: Outcome = ran.ok ? 'success' : 'failure'
     return {
       ...base,
@@ -464,20 +392,32 @@ export async function runJob(job: Job, context: JobContext): Promise<JobResult> 
   }
 }
 
-/** A `run:` script as the runner runs it with shell bash, with GITHUB_OUTPUT read back. */
+/** An `if:` as GitHub's converter leaves it: an expression token (with success() added when it had no status function). */
+function expressionOf(token: TemplateToken | undefined): string {
+  if (token && 'expression' in token) return (token as { expression: string }).expression
+  return sourceText(token) ?? 'success()'
+}
+
+/** A `run:` script as the runner runs it with shell bash, with its file commands read back. */
 async function bash(
   script: string,
   env: Record<string, string | undefined>,
   cwd: string,
-  github: Scope['github'],
+  workspace: string,
+  runnerTemp: string,
   timeoutMs: number
-): Promise<{ ok: boolean; outputs: Record<string, string>; stdout: string; stderr: string }> {
+): Promise<{ ok: boolean; outputs: Record<string, string>; stdout: string; stderr: string; laterEnv: string; laterPath: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'workflow-step-'))
-  const files = { script: path.join(dir, 'step.sh'), GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') }
-  writeFileSync(files.script, script)
-  writeFileSync(files.GITHUB_OUTPUT, '')
-  writeFileSync(files.GITHUB_STEP_SUMMARY, '')
-  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', files.script], {
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_ENV: path.join(dir, 'env'),
+    GITHUB_PATH: path.join(dir, 'path'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
+  }
+  const script_ = path.join(dir, 'step.sh')
+  writeFileSync(script_, script)
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script_], {
     cwd,
     env: Object.fromEntries(
       Object.entries({
@@ -485,10 +425,9 @@ async function bash(
         HOME: process.env.HOME,
         CI: 'true',
         GITHUB_ACTIONS: 'true',
-        GITHUB_WORKSPACE: github.workspace,
-        RUNNER_TEMP: dir,
-        GITHUB_OUTPUT: files.GITHUB_OUTPUT,
-        GITHUB_STEP_SUMMARY: files.GITHUB_STEP_SUMMARY,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: runnerTemp,
+        ...files,
         ...env
       }).filter((entry): entry is [string, string] => entry[1] !== undefined)
     ),
@@ -501,16 +440,13 @@ async function bash(
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const code = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   clearTimeout(timer)
-  return { ok: code === 0, outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')), stdout, stderr }
-}
-
-/** A YAML scalar as the runner passes it on: inputs and env values are strings. */
-function asText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'object') throw new Error(`a mapping or list where a string belongs: ${JSON.stringify(value)}`)
-  return String(value)
-}
-
-function unwrap(text: string): string {
-  return /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text)?.[1] ?? text
+  const read = (file: string) => readFileSync(file, 'utf8')
+  return {
+    ok: code === 0,
+    outputs: parseFileCommand(read(files.GITHUB_OUTPUT)),
+    stdout,
+    stderr,
+    laterEnv: read(files.GITHUB_ENV),
+    laterPath: read(files.GITHUB_PATH)
+  }
 }

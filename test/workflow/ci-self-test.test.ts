@@ -9,7 +9,7 @@ import { loadJob, runJob } from '../helpers/workflow.js'
 
 describe('ci.yml self-test job', () => {
   it('passes: a finished run, then a failed one that still sets its outputs', async () => {
-    const job = loadJob(path.join(ROOT, '.github', 'workflows', 'ci.yml'), 'self-test')
+    const job = await loadJob(path.join(ROOT, '.github', 'workflows', 'ci.yml'), 'self-test')
     const run = await runJob(job, { workspace: ROOT, runId: '987654' })
     const report = run.steps.map((s) => `${s.id ?? s.name}: ${s.outcome}/${s.conclusion}${s.outcome === 'failure' ? `\n${s.stdout}${s.stderr}` : ''}`)
     assert.deepEqual(

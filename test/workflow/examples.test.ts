@@ -58,7 +58,7 @@ function describeRun(run: JobResult): string {
 
 for (const file of DOCS) {
   const markdown = readFileSync(path.join(ROOT, file), 'utf8')
-  const jobs = markdownJobs(markdown, SELF, file)
+  const jobs = await markdownJobs(markdown, SELF, file)
 
   describe(`the workflow examples in ${file}`, () => {
 

@@ -5,8 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { checkActionMetadata } from '../../scripts/action-metadata.js'
-import { ROOT } from '../helpers/action.js'
+import { checkActionMetadata } from '../../../scripts/action-metadata.js'
+import { checkActionSchema } from '../../../scripts/action-schema.js'
+import { ROOT } from '../../helpers/action.js'
 
 const ACTION_YML = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const check = (text: string) => checkActionMetadata(text, 'action.yml', ROOT)
@@ -110,6 +111,30 @@ branding:
   color: gray-dark
 `
     assert.deepEqual(check(text), [])
+  })
+})
+
+describe("GitHub's action schema over action.yml", () => {
+  it('passes the repository action.yml', () => {
+    assert.deepEqual(checkActionSchema(ACTION_YML, 'action.yml'), [])
+  })
+
+  it('names the line of an expression in a description, which makes the runner fail to load the action', () => {
+    // the tags input's description as it stood: GitHub's runner answers "Failed to load action.yml"
+    const lines = ACTION_YML.split('\n')
+    const index = lines.findIndex((line) => line.includes('for example ci and the branch name'))
+    assert.ok(index > 0, 'the tags description moved')
+    lines[index] = '      newlines, for example ci, ${{ github.ref_name }}: a later workflow can then find it as a'
+    const problems = checkActionSchema(lines.join('\n'), 'action.yml')
+    assert.equal(problems.length, 1, JSON.stringify(problems))
+    assert.equal(problems[0]!.line, index + 1)
+    assert.match(problems[0]!.message, /^action schema: Unrecognized named-value: 'github'.*write the text without \$\{\{ \}\}/)
+  })
+
+  it('accepts ${{ github.token }} in an input default, as the runner does', () => {
+    const text = MINIMAL + 'inputs:\n  token:\n    description: t\n    default: ${{ github.token }}\n'
+    assert.deepEqual(checkActionSchema(text, 'action.yml'), [])
+    assert.equal(checkActionSchema(text.replace('github.token', 'secrets.TOKEN'), 'action.yml').length, 1)
   })
 })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inert } from '../../../src/text/inert.js'
+import { inert } from '../../../src/text/markup.js'
 import { obeyedCommands } from '../../helpers/commands.js'
 
 describe('inert: server and job text cannot start a workflow command', () => {
