@@ -84,12 +84,15 @@ if behaviour in ("metrics", "evaluate"):
     sys.exit(code)
 if behaviour == "train-model":
     # a training run (the README's promotion example): eval/acc rises to 0.93, train/loss falls
-    # to 0.2 over 10 steps, then the model is logged as an artifact resnet of type model
+    # to 0.2 over 10 steps (or to the run config's metrics), then the model is logged as an
+    # artifact resnet of type model
     import wandb
 
     run = wandb.init()
+    final = {"eval/acc": 0.93, "train/loss": 0.2, **dict(run.config.get("metrics") or {})}
     for i in range(1, 11):
-        run.log({"eval/acc": 0.93 * (1 - 0.8 ** i) / (1 - 0.8 ** 10), "train/loss": 0.2 + 2 * 0.7 ** i})
+        run.log({"eval/acc": final["eval/acc"] * (1 - 0.8 ** i) / (1 - 0.8 ** 10),
+                 "train/loss": final["train/loss"] + 2 * (0.7 ** i - 0.7 ** 10)})
     run.log_artifact(wandb.Artifact("resnet", type="model"))
     run.finish()
     sys.exit(0)
