@@ -62,7 +62,7 @@ export function buildRequest(inputs: Inputs, detachedLog?: string): BridgeReques
 }
 
 /** Charts of the first few watched metrics, once a run that was waited on has ended. */
-export const CHARTED_METRICS = 3
+const CHARTED_METRICS = 3
 /** Rows of each series asked of the server (its sampledHistory); the chart uses fewer points. */
 const HISTORY_SAMPLES = 200
 

@@ -7,7 +7,7 @@ import type { Comparison, ComparisonRow } from '../verdict/comparison.js'
 import { formatValue } from '../verdict/gate-verdict.js'
 
 /** Rows shown before the collapsed block. */
-export const VISIBLE_ROWS = 10
+const VISIBLE_ROWS = 10
 
 export interface TableBudget {
   /** Rows shown before the rest are collapsed. */

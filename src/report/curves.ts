@@ -13,7 +13,7 @@ export interface MetricCurves {
 }
 
 /** Points per line: enough for a curve's shape, few enough to keep a comment small. */
-export const POINTS = 40
+const POINTS = 40
 
 // Blue for this run, orange for the baseline (the caption names them: xychart has no legend).
 const PALETTE = '#2563eb, #f97316'

@@ -42,7 +42,7 @@ export function reportSections(outcome: Outcome, inputs: Inputs, gates: GateVerd
 }
 
 /** What promote came to, in a line of Markdown (paths and messages from W&B made inert). */
-export function promotionMarkdown(promotion: PromotionOutcome | undefined): string {
+function promotionMarkdown(promotion: PromotionOutcome | undefined): string {
   if (!promotion) return ''
   if (!promotion.tried) return `Not promoted: ${escapeText(promotion.why)}.`
   const event = promotion.event

@@ -178,7 +178,7 @@ export function gatesOf(outcome: Outcome, inputs: Inputs): GateVerdict | undefin
   return judgeGates(inputs, summary, baseline, whyNoSummary(outcome))
 }
 
-export function whyNoSummary(outcome: Outcome): string {
+function whyNoSummary(outcome: Outcome): string {
   if (outcome.record?.error) return `the run was not read back: ${outcome.record.error}`
   if (!outcome.result) return 'the launch did not report a result'
   return outcome.result.submitted || outcome.result.run_started ? 'the run was not read back' : 'no run was started'

@@ -128,9 +128,7 @@ def promote_and_report(request: Request, api: Any = None, seconds: float = PROMO
     else:
 
         def work():
-            import wandb
-
-            public_api = api or wandb.Api(timeout=max(1, int(seconds)))
+            public_api = api or _public_api(seconds)
             run_path = f"{launch.entity}/{launch.project}/{launch.run_id}"
             return promote(public_api, run_path, list(spec.parts), list(spec.aliases), spec.artifact)
 
@@ -142,3 +140,9 @@ def promote_and_report(request: Request, api: Any = None, seconds: float = PROMO
             fields["error"] = describe_error(exc)
     emit_promotion(**fields)
     emit_result(state=None, cancelled=cancel.requested, timed_out=False, submitted=False, cancel_error=None)
+
+
+def _public_api(seconds):
+    import wandb
+
+    return wandb.Api(timeout=max(1, int(seconds)))

@@ -47,14 +47,18 @@ def read_curves(api, run_path, baseline_path, metrics, samples=SAMPLES) -> dict[
         try:
             runs[role] = api.run(path)
         except Exception as exc:  # noqa: BLE001 (a chart left out is never a failure)
-            problems.append(f"the {role} run {path} could not be read: {exc}")
+            problems.append(
+                f"{'the baseline run' if role == 'baseline' else 'this run'} {path} could not be read: {exc}"
+            )
     for metric in metrics:
         entry = {"metric": metric, "run": [], "baseline": None}
         for role, api_run in runs.items():
             try:
                 entry[role] = metric_points(api_run, metric, samples)
             except Exception as exc:  # noqa: BLE001
-                problems.append(f"the history of {metric} ({role}) could not be read: {exc}")
+                problems.append(
+                    f"the history of {metric} ({'the baseline run' if role == 'baseline' else 'this run'}) could not be read: {exc}"
+                )
         curves.append(entry)
     return {"curves": curves, "error": "; ".join(problems) or None}
 
@@ -66,9 +70,7 @@ def report_curves(entity, project, run_id, baseline_path, spec: Curves, api=None
         return
 
     def read():
-        import wandb
-
-        public_api = api or wandb.Api(timeout=max(1, int(seconds)))
+        public_api = api or _public_api(seconds)
         return read_curves(public_api, f"{entity}/{project}/{run_id}", baseline_path, list(spec.metrics), spec.samples)
 
     try:
@@ -77,3 +79,9 @@ def report_curves(entity, project, run_id, baseline_path, spec: Curves, api=None
         emit_curves(curves=[], error=f"the metrics' history could not be read: {describe_error(exc)}")
         return
     emit_curves(curves=found["curves"], error=found["error"])
+
+
+def _public_api(seconds):
+    import wandb
+
+    return wandb.Api(timeout=max(1, int(seconds)))
