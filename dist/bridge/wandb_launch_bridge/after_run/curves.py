@@ -18,6 +18,7 @@ from ..sdk.api import describe_error
 
 # Rows asked of the server for each series; the report puts them on a grid of fewer points.
 SAMPLES = 200
+WHO = {"run": "this run", "baseline": "the baseline run"}
 # All the charts' reads together: a few requests, never more than this.
 READ_SECONDS = 10.0
 
