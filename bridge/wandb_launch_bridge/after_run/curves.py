@@ -57,9 +57,7 @@ def read_curves(api, run_path, baseline_path, metrics, samples=SAMPLES) -> dict[
             try:
                 entry[role] = metric_points(api_run, metric, samples)
             except Exception as exc:  # noqa: BLE001
-                problems.append(
-                    f"the history of {metric} ({'the baseline run' if role == 'baseline' else 'this run'}) could not be read: {exc}"
-                )
+                problems.append(f"the history of {metric} ({WHO[role]}) could not be read: {exc}")
         curves.append(entry)
     return {"curves": curves, "error": "; ".join(problems) or None}
 
