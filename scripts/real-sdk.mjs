@@ -79,6 +79,27 @@ function pipInstall(venv, version, env = {}) {
     : { ok: false, reason: `pip install wandb==${version} failed: ${installed.reason}` }
 }
 
+/**
+ * The test backend's interpreter: a virtualenv with graphql-core, which validates every GraphQL
+ * document against test/backend/schema.graphql. From pip's configured index (on our machines its
+ * local wheel store, elsewhere PyPI), time-bounded like the SDKs.
+ */
+export function provideBackendPython() {
+  return provide(BACKEND_VENV, 'import graphql; print(graphql.__version__)', (venv) => {
+    const created = run('python3', ['-m', 'venv', venv])
+    if (!created.ok) return created
+    const installed = run(path.join(venv, 'bin', 'pip'), [
+      'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', GRAPHQL_CORE
+    ])
+    return installed.ok
+      ? { ok: true, via: `pip install ${GRAPHQL_CORE}` }
+      : { ok: false, reason: `pip install ${GRAPHQL_CORE} failed: ${installed.reason}` }
+  })
+}
+
+export const BACKEND_VENV = path.join('.cache', 'backend-venv')
+const GRAPHQL_CORE = 'graphql-core>=3.2,<3.3'
+
 /** The older releases the contract tier also runs (test/contract-legacy), and what each needs. */
 export const LEGACY_VERSIONS = ['0.17.3', '0.18.7']
 

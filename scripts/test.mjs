@@ -3,13 +3,14 @@
 // action.yml with the fake SDK), contract (the real wandb SDK against test/backend), and
 // contract-legacy (a selection of it with the real wandb 0.17.3 and 0.18.7). Arguments
 // narrow the set: `npm test -- unit` runs the files whose path contains "unit".
-// The contract tier needs the real SDK in .cache/ (scripts/real-sdk.mjs). Where it cannot be
-// provided, the tier is left out with one line saying why, unless WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK
-// is set (as .ci/run does): then that is a failure.
+// The contract tier needs the real SDK in .cache/ (scripts/real-sdk.mjs), and it and the schema
+// tier (test/schema) the test backend's interpreter with graphql-core. Where either cannot be
+// provided, the tiers that need it are left out with one line saying why, unless
+// WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK is set (as .ci/run does): then that is a failure.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
-import { LEGACY_VERSIONS, provideWandb030, provideWandbLegacy } from './real-sdk.mjs'
+import { LEGACY_VERSIONS, provideBackendPython, provideWandb030, provideWandbLegacy } from './real-sdk.mjs'
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -29,6 +30,22 @@ if (files.length === 0) {
 }
 
 const notRun = []
+// The backend's graphql-core: the contract tiers (the backend) and the schema tier need it.
+const needsBackend = (f) => ['contract', 'contract-legacy', 'schema'].some((d) => f.includes(`${path.sep}${d}${path.sep}`))
+if (files.some(needsBackend)) {
+  const started = Date.now()
+  const backend = provideBackendPython()
+  if (backend.ok) {
+    const seconds = (Date.now() - started) / 1000
+    if (seconds > 1) console.log(`Provided graphql-core for the test backend in ${backend.venv} in ${seconds.toFixed(0)} s`)
+  } else if (process.env.WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK) {
+    console.error(`The contract and schema tiers are required here, and graphql-core for the test backend could not be provided: ${backend.reason}`)
+    process.exit(1)
+  } else {
+    notRun.push(`contract and schema tiers (the test backend) did not run: graphql-core could not be provided: ${backend.reason}`)
+    files = files.filter((f) => !needsBackend(f))
+  }
+}
 const isContract = (f) => f.includes(`${path.sep}contract${path.sep}`)
 if (files.some(isContract)) {
   const started = Date.now()

@@ -228,7 +228,8 @@ describe('queue mode: the action killed outright (real SDK)', () => {
 describe('queue mode: a push whose answer was lost (real SDK)', () => {
   it('the SDK sends it again; the action removes the second item and follows one run', async () => {
     // a slow agent: both items are still pending when the action looks
-    const slow = await startBackend({ agentDelay: 4 })
+    // the duplicate check reads the items' run specs: a server that has RunQueueItem.runSpec
+    const slow = await startBackend({ agentDelay: 4, withUnverified: true })
     const proxy = await startFaultProxy(slow.url, { drop_response: { match: 'pushToRunQueueByName', times: 1 } })
     try {
       const runId = 'fault-lost-push'

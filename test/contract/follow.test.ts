@@ -14,7 +14,8 @@ let quick: Backend
 // slow: an agent takes an item after 20 s, and its run then lasts 20 s
 let slow: Backend
 before(async () => {
-  quick = await startBackend({ agentDelay: 0.5, entrypoint: REAL_PYTHON, env: { HARNESS_SLEEP: '30' } })
+  // with the fields W&B's app is believed to have (a failed item's error and stage)
+  quick = await startBackend({ agentDelay: 0.5, entrypoint: REAL_PYTHON, withUnverified: true, env: { HARNESS_SLEEP: '30' } })
   slow = await startBackend({ agentDelay: 20 })
 })
 after(async () => {

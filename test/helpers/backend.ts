@@ -1,14 +1,16 @@
-// The real wandb SDK (provided into .cache/ by scripts/real-sdk.mjs)
-// and the local W&B backend in test/backend, for the contract tests.
+// The real wandb SDK and the local W&B backend in test/backend (its interpreter has graphql-core),
+// both provided into .cache/ by scripts/real-sdk.mjs, for the contract tests.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT } from './action.js'
 
-const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
+export const BACKEND_DIR = path.join(ROOT, 'test', 'backend')
 export const REAL_VENV = path.join(ROOT, '.cache', 'wandb-venv')
 export const REAL_PYTHON = path.join(REAL_VENV, 'bin', 'python')
+/** The backend's interpreter: a virtualenv with graphql-core. */
+export const BACKEND_PYTHON = path.join(ROOT, '.cache', 'backend-venv', 'bin', 'python')
 export const BACKEND_KEY = 'ffffffff0123456789abcdef0123456789abcdef'
 
 /** What the provisioning wrote about a virtualenv: extra PYTHONPATH entries it needs. */
@@ -45,6 +47,10 @@ export interface BackendOptions {
   /** The interpreter jobs run with (metricjob needs one with wandb). */
   entrypoint?: string
   viewerEntity?: string
+  /** An older W&B server: these fields of test/backend/schema.graphql (Type.field) are not there. */
+  missingFields?: string[]
+  /** Add test/backend/schema-unverified.graphql (RunQueueItem.error, RunQueueItem.runSpec). */
+  withUnverified?: boolean
   env?: Record<string, string>
 }
 
@@ -57,7 +63,10 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   if (options.heartbeatTimeout !== undefined) args.push('--heartbeat-timeout', String(options.heartbeatTimeout))
   if (options.entrypoint !== undefined) args.push('--entrypoint', options.entrypoint)
   if (options.viewerEntity !== undefined) args.push('--viewer-entity', options.viewerEntity)
-  const server = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } })
+  if (options.missingFields?.length) args.push('--missing-fields', options.missingFields.join(','))
+  if (options.withUnverified) args.push('--with-unverified')
+  if (!existsSync(BACKEND_PYTHON)) throw new Error(`${BACKEND_PYTHON} is not provisioned: run the contract tests through npm test`)
+  const server = spawn(BACKEND_PYTHON, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } })
   let stderr = ''
   server.stderr!.on('data', (c: Buffer) => (stderr += c))
   const end = Date.now() + 15_000

@@ -90,8 +90,9 @@ def follow_item(request: Request, public_api, launch_api, item_id, deadline, sta
     if queue is None or launch.project is None:
         raise UserError("attaching to a queue item needs its queue and the run's project")
     entity = launch.entity or public_api.default_entity
+    queue_entity = (launch.config or {}).get("queue_entity") or entity  # a launch config's, as when pushed
     project_queue = queue.project_queue or LAUNCH_DEFAULT_PROJECT
-    queued = public_api.queued_run(entity, launch.project, queue.name, item_id, project_queue)
+    queued = public_api.queued_run(queue_entity, launch.project, queue.name, item_id, project_queue)
     emit_queued(
         queue_item_id=str(item_id),
         queue=queue.name,
@@ -109,4 +110,5 @@ def follow_item(request: Request, public_api, launch_api, item_id, deadline, sta
         deadline=deadline,
         queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
         progress=request.progress,
+        run_entity=entity,
     )

@@ -13,8 +13,9 @@ from ..cancel import begin_cancel, cancel, parent_gone
 from ..deadline import Abandoned, call_with_deadline, seconds_from_env
 from ..errors import UserError
 from ..protocol import RUN_END_STATES, Progress, Request, emit_progress
-from ..sdk.api import describe_error, graphql, is_not_found, is_transient
+from ..sdk.api import describe_error, is_not_found, is_transient
 from .heartbeat import Heartbeat
+from .item import ITEM_QUERY, fetch_item
 from .stop import no_agent, stop
 
 # Continuous transient API errors for this long while waiting end the wait (a dead network);
@@ -23,27 +24,6 @@ MAX_ERROR_STREAK_SECONDS = 600.0
 ERROR_REPORT_SECONDS = 60.0
 # One look at the item or the run: a server that does not answer is an API error like any other.
 POLL_SECONDS = 30.0
-
-# QueuedRun._get_item's query (GetRunQueueItem), plus the item's error (what failed, at which stage,
-# with which files): the SDK has no accessor for it.
-ITEM_QUERY = """
-query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
-    project(name: $projectName, entityName: $entityName) {
-        runQueue(name: $runQueue) {
-            runQueueItem(id: $itemId) {
-                id
-                state
-                associatedRunId
-                error {
-                    message
-                    stage
-                    filePaths
-                }
-            }
-        }
-    }
-}
-"""
 
 
 def poll_intervals():
@@ -63,10 +43,14 @@ def poll_intervals():
 class Follower:
     """What is known of a queue item (or an attached run) and its run while following them."""
 
-    def __init__(self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress: Progress):
+    def __init__(
+        self, public_api, launch_api, queued, run_id, deadline, queue_deadline, progress: Progress, run_entity=None
+    ):
         self.public_api = public_api
         self.launch_api = launch_api
-        self.queued = queued
+        self.queued = queued  # its entity is the queue's (a launch config's queue_entity may set it)
+        self.run_entity = run_entity or queued.entity
+        self.item_query = ITEM_QUERY
         self.run_id = run_id
         self.deadline = deadline
         self.queue_deadline = queue_deadline
@@ -118,7 +102,7 @@ class Follower:
         """waiting(call, what): how long to wait for the answer (the wait's on_time by default)."""
         try:
             self.run = (waiting or self.on_time)(
-                lambda: self.public_api.run(f"{self.queued.entity}/{self.queued.project}/{self.run_id}"),
+                lambda: self.public_api.run(f"{self.run_entity}/{self.queued.project}/{self.run_id}"),
                 "reading the run",
             )
             self.run_state = self.run.state
@@ -233,30 +217,12 @@ def poll(f):
     return before != (f.item_state, f.run_state, f.run is not None)
 
 
-def fetch_item(f):
-    res = f.on_time(
-        lambda: graphql(
-            f.public_api,
-            ITEM_QUERY,
-            {
-                "projectName": f.queued.project_queue,
-                "entityName": f.queued.entity,
-                "runQueue": f.queued.queue_name,
-                "itemId": f.queued.id,
-            },
-        ),
-        "reading the queue item",
-    )
-    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
-    return queue.get("runQueueItem")
-
-
 def finish_following(request: Request, f: Follower, base, ended) -> None:
     """The end of a followed run (after_run.finish): read back when it started, its output.log when
     it failed on its own (not by a cancel or a timeout), then the result."""
     finish(
         request,
-        entity=f.queued.entity,
+        entity=f.run_entity,
         project=f.queued.project,
         run_id=f.run_id,
         public_api=f.public_api,

@@ -10,7 +10,7 @@ import sys
 
 from ..cancel import cancel
 from ..deadline import call_with_deadline
-from ..sdk.api import describe_error, graphql
+from ..sdk.api import describe_error, graphql, lacks_field
 
 ITEMS_QUERY = """
 query LaunchActionQueueItems($projectName: String!, $entityName: String!, $runQueue: String!) {
@@ -29,28 +29,57 @@ query LaunchActionQueueItems($projectName: String!, $entityName: String!, $runQu
     }
 }
 """
+# Without RunQueueItem.runSpec (no released SDK reads it: a server may not have it), the SDK's own
+# fields: an item is known to be this run's once an agent has claimed it under the run ID.
+SDK_ITEMS_QUERY = """
+query LaunchActionQueueItems($projectName: String!, $entityName: String!, $runQueue: String!) {
+    project(name: $projectName, entityName: $entityName) {
+        runQueue(name: $runQueue) {
+            runQueueItems {
+                edges {
+                    node {
+                        id
+                        state
+                        associatedRunId
+                    }
+                }
+            }
+        }
+    }
+}
+"""
 LOOKUP_SECONDS = 30.0
 
 
 def items_for_run(public_api, queued, run_id):
-    res = call_with_deadline(
-        lambda: graphql(
-            public_api,
-            ITEMS_QUERY,
-            {
-                "projectName": queued.project_queue,
-                "entityName": queued.entity,
-                "runQueue": queued.queue_name,
-            },
-        ),
-        LOOKUP_SECONDS,
-        "listing the queue's items",
-        give_up=lambda: cancel.requested,
+    variables = {"projectName": queued.project_queue, "entityName": queued.entity, "runQueue": queued.queue_name}
+
+    def listed(query):
+        res = call_with_deadline(
+            lambda: graphql(public_api, query, variables),
+            LOOKUP_SECONDS,
+            "listing the queue's items",
+            give_up=lambda: cancel.requested,
+        )
+        queue = ((res or {}).get("project") or {}).get("runQueue") or {}
+        return [edge.get("node") or {} for edge in (queue.get("runQueueItems") or {}).get("edges") or []]
+
+    try:
+        return [node for node in listed(ITEMS_QUERY) if spec_of(node).get("run_id") == run_id]
+    except Exception as exc:
+        if not lacks_field(exc):
+            raise
+    print(
+        f"This W&B server does not show a queue item's run spec (it has no RunQueueItem.runSpec): a second "
+        f"item of run {run_id} from a push sent twice is seen only once an agent has claimed it.",
+        file=sys.stderr,
+        flush=True,
     )
-    queue = ((res or {}).get("project") or {}).get("runQueue") or {}
-    edges = (queue.get("runQueueItems") or {}).get("edges") or []
-    nodes = [edge.get("node") or {} for edge in edges]
-    return [node for node in nodes if spec_of(node).get("run_id") == run_id]
+    return [
+        node
+        for node in listed(SDK_ITEMS_QUERY)
+        if str(node.get("id")) == str(queued.id) or node.get("associatedRunId") == run_id
+    ]
 
 
 def spec_of(node):

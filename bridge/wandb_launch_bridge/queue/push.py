@@ -12,7 +12,9 @@ from .redaction import redact_printed_spec
 
 
 def push(request: Request, public_api, launch_api, sleep):
-    """Checks, then launch_add. Returns the QueuedRun. Raises UserError for the user's mistakes."""
+    """Checks, then launch_add. Returns the QueuedRun, in the queue's entity (launch_add's is in the
+    run's, where a launch config's queue_entity puts the item elsewhere), and the run's entity.
+    Raises UserError for the user's mistakes."""
     import wandb.sdk.launch._launch_add as launch_add_module
 
     launch = request.launch
@@ -54,15 +56,19 @@ def push(request: Request, public_api, launch_api, sleep):
     launch_add_module.public = _ModuleWithApi(launch_add_module.public, _CheckedJob(public_api, launch.job))
     cancel.phase = "push"  # a cancel now waits for the push, then removes the item
     try:
-        return add_to_queue(launch_add_module, launch_api, launch, config, template_variables, queue)
+        queued = add_to_queue(launch_add_module, launch_api, launch, config, template_variables, queue)
     except Exception as exc:
         if "id" in pushed:
-            note = remove_stray_item(public_api, entity, launch, queue_name, project_queue, pushed["id"], sleep)
+            note = remove_stray_item(public_api, queue_entity, launch, queue_name, project_queue, pushed["id"], sleep)
             raise UserError(f"{describe_error(exc)} ({note})") from exc
         raise
     finally:
         launch_add_module.push_to_queue = original_push
         launch_add_module.public = launch_add_module.public.module
+    run_entity = queued.entity
+    if queue_entity != run_entity:
+        queued = public_api.queued_run(queue_entity, queued.project, queued.queue_name, queued.id, project_queue)
+    return queued, run_entity
 
 
 def add_to_queue(launch_add_module, launch_api, launch: Launch, config, template_variables, queue: Queue):

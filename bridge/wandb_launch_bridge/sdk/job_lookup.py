@@ -12,7 +12,7 @@ JOB_ALIASES_QUERY = """
 query LaunchActionJobVersions($entityName: String!, $projectName: String!, $name: String!) {
     project(name: $projectName, entityName: $entityName) {
         artifactCollection(name: $name) {
-            artifacts(first: 50) {
+            artifacts {
                 edges { node { versionIndex aliases { alias } } }
             }
         }

@@ -13,6 +13,7 @@ from ..cancel import begin_cancel, cancel
 from ..deadline import Budget, DeadlineExceeded, call_with_deadline
 from ..protocol import CANCEL_SECONDS, RUN_END_STATES, UNCONFIRMED
 from ..sdk.api import describe_error, is_transient
+from .item import item_there
 
 # Without a cancel (no agent in time) there is no runner deadline, but no reason to wait long.
 NO_AGENT_SECONDS = 30.0
@@ -60,11 +61,22 @@ def within(budget, call, what, attempts=4):
 
 
 def remove_item(f, budget):
+    """QueuedRun.delete, then a look at the queue: the SDK ignores deleteFromRunQueue's answer, and a
+    server may refuse (success false). Removed only when the item is seen gone."""
     try:
         within(budget, f.queued.delete, f"removing queue item {f.queued.id}")
-        return True, None
     except Exception as exc:
         return False, f"removing queue item {f.queued.id} failed: {describe_error(exc)}"
+    try:
+        there = item_there(f, lambda call, what: within(budget, call, what))
+    except Exception as exc:
+        return False, (
+            f"W&B was asked to remove queue item {f.queued.id}, but whether it left {f.queued.queue_name} "
+            f"could not be checked: {describe_error(exc)}"
+        )
+    if there:
+        return False, f"W&B did not remove queue item {f.queued.id} from {f.queued.queue_name}: it is still there"
+    return True, None
 
 
 def stop_run(f, budget):

@@ -17,7 +17,10 @@ What the SDK leaves to the caller, or gets wrong, and what queue mode does inste
   failed; `Run.wait_until_finished()` never returns for `killed` or `preempted`: neither is used.
   The item and then the run are polled with a deadline, a backoff and retries of transient API
   errors (follow.follower). The item's error has no accessor in the SDK: it is read with the same
-  GraphQL query the SDK uses for the item (`GetRunQueueItem`), asking for `error { message }` as well.
+  GraphQL query the SDK uses for the item (`GetRunQueueItem`), asking for `error { message }` as well,
+  and with the SDK's own query where the server has no such field (then the reason is left out).
+- `launch_add`'s QueuedRun is in the run's entity, while a launch config's `queue_entity` puts the
+  item in another entity's queue: the item is followed, de-duplicated and removed in the queue's.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def enqueue_and_follow(request: Request) -> None:
 
     launch_api = make_api()
     public_api = wandb.Api()
-    queued = push(request, public_api, launch_api, time.sleep)
+    queued, run_entity = push(request, public_api, launch_api, time.sleep)
     cancel.phase = "wait"
     run_id = request.launch.run_id
     queued = keep_one(public_api, queued, run_id)  # a push sent twice leaves one item
@@ -47,7 +50,7 @@ def enqueue_and_follow(request: Request) -> None:
         queue=queued.queue_name,
         project_queue=queued.project_queue,
         run_id=run_id,
-        entity=queued.entity,
+        entity=run_entity,
         project=queued.project,
     )
 
@@ -81,6 +84,7 @@ def enqueue_and_follow(request: Request) -> None:
         deadline=None if timeout is None else started + float(timeout),
         queue_deadline=None if queue_timeout is None else started + float(queue_timeout),
         progress=request.progress,
+        run_entity=run_entity,
     )
     if cancel.requested:  # the signal came during the push: take the item back
         emit_result(**{**base, **stop(following, cancel.reason or "cancelled")})

@@ -44,6 +44,12 @@ def is_transient(exc):
     return False
 
 
+def lacks_field(exc):
+    """The server refused a document for a field it does not have (an older W&B server): the
+    words the SDK's own fallback matches (QueuedRun._get_item)."""
+    return "Cannot query field" in str(exc)
+
+
 def is_not_found(exc):
     return isinstance(exc, ValueError) or bool(re.search(r"could not find|not found", str(exc), re.IGNORECASE))
 
