@@ -48,9 +48,9 @@ from .sdk.patches import tracked
 
 
 def needs_docker(request: Request) -> bool:
-    """Direct mode on local-container builds and runs the job with Docker here (attach and queue
-    mode launch nothing here)."""
-    return not (request.queue or request.attach) and request.resource == "local-container"
+    """Direct mode on local-container builds and runs the job with Docker here (attach, queue and
+    promote mode launch nothing here)."""
+    return not (request.queue or request.attach or request.promote) and request.resource == "local-container"
 
 
 def stdin_from_devnull() -> None:

@@ -126,3 +126,10 @@ class Report(unittest.TestCase):
         promotion, _ = self.events([Art("resnet:v0", service=False)])
         self.assertRegex(promotion["error"], "needs wandb 0.21.0 or newer")
         self.assertIsNone(promotion["path"])
+
+
+class PromoteMode(unittest.TestCase):
+    def test_launches_nothing_so_needs_no_docker(self):
+        from wandb_launch_bridge.main import needs_docker
+
+        self.assertFalse(needs_docker(request()))
