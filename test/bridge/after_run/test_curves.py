@@ -17,8 +17,8 @@ class Run:
     def __init__(self, rows):
         self.rows, self.asked = rows, []
 
-    def history(self, samples=500, keys=None, pandas=True):
-        assert pandas is False
+    def history(self, samples: int = 500, keys: list[str] | None = None, pandas: bool = True):
+        assert pandas is False and keys is not None
         self.asked.append((samples, tuple(keys)))
         return [dict(r) for r in self.rows if any(k in r for k in keys)]
 

@@ -25,8 +25,9 @@ class Art:
         self.version = name.partition(":")[2]
         self._service_api = object() if service else None
         self.linked = None
+        self.aliases: list[str] = []
 
-    def link(self, target, aliases=None):
+    def link(self, target, aliases: list[str]):
         self.linked = (target, aliases)
         linked = Art(f"{target.rsplit('/', 1)[-1]}:v3", self.type, "org", "wandb-registry-model")
         linked.aliases = ["latest", *aliases]
