@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..cancel import cancel
-from ..deadline import call_with_deadline
+from ..deadline import Abandoned, call_with_deadline
 from ..protocol import Request, emit_promotion, emit_result
 from ..sdk.api import describe_error
 
@@ -136,6 +136,8 @@ def promote_and_report(request: Request, api: Any = None, seconds: float = PROMO
             fields.update(call_with_deadline(work, seconds, "linking the model", give_up=lambda: cancel.requested))
         except NothingToPromote as exc:
             fields["skipped"] = str(exc)
+        except Abandoned:
+            fields["error"] = "cancelled while linking: the model may or may not be linked; check the collection"
         except Exception as exc:
             fields["error"] = describe_error(exc)
     emit_promotion(**fields)
