@@ -16,6 +16,8 @@ import { annotation } from './verdict/verdict.js'
 import { reportNotLaunched, reportOutcome } from './report/step-report.js'
 import { readEventPayload } from './launch/provenance.js'
 import { buildRequest } from './launch/request.js'
+import { promoteModel } from './launch/promote.js'
+import { decidePromotion } from './verdict/promotion.js'
 import { CANCELLED, SdkSetup } from './sdk/setup.js'
 import { maskSecrets } from './inputs/secrets.js'
 
@@ -58,6 +60,15 @@ export async function run(): Promise<void> {
     let outcome = await launchAndFollow(inputs, first.python, first.request, cancel, { onSdk: first.onSdk, onStarted })
     const second = await sdk.fallback(outcome)
     if (second) outcome = await launchAndFollow(inputs, second.python, second.request, cancel, { onStarted })
+    // Promotion: only once the verdict is known, with the SDK that launched.
+    if (inputs.promote && !cancel.requested) {
+      const decision = decidePromotion(outcome, inputs)
+      const launched = second ?? first
+      outcome.promotion =
+        decision.promote && outcome.submitted
+          ? await promoteModel(inputs, launched.python, launched.request, outcome.submitted, cancel)
+          : { tried: false, why: decision.promote ? 'the run is unknown' : decision.why }
+    }
     // Report: the step's verdict first, then GitHub's copy of it.
     const report = await reportOutcome(outcome, inputs)
     if (report.ok)
@@ -68,7 +79,7 @@ export async function run(): Promise<void> {
       message: report.message,
       seconds: outcome.seconds,
       submitted: outcome.submitted,
-      gatesTable: report.gatesTable,
+      sections: report.sections,
       gatesPassed: report.gates?.passed ?? true,
       ...whatWhere(inputs)
     })

@@ -1,7 +1,8 @@
 """The bridge's life, top-down: read the request, check the SDK (most of it before `import wandb`),
-import it, and hand over to one mode: direct (launch() here), queue (push onto a Launch queue) or
-attach (follow a run launched before). Whatever ends the launch becomes one `error` event with its
-kind (errors.classify). The protocol (stdin, stdout's events, stderr, signals) is protocol.py's.
+import it, and hand over to one mode: direct (launch() here), queue (push onto a Launch queue),
+attach (follow a run launched before) or promote (link the model of a run that passed). Whatever
+ends the launch becomes one `error` event with its kind (errors.classify). The protocol (stdin,
+stdout's events, stderr, signals) is protocol.py's.
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ from .sdk.patches import tracked
 
 
 def needs_docker(request: Request) -> bool:
-    """Direct mode on local-container builds and runs the job with Docker here (attach and queue
-    mode launch nothing here)."""
-    return not (request.queue or request.attach) and request.resource == "local-container"
+    """Direct mode on local-container builds and runs the job with Docker here (attach, queue and
+    promote mode launch nothing here)."""
+    return not (request.queue or request.attach or request.promote) and request.resource == "local-container"
 
 
 def stdin_from_devnull() -> None:
@@ -135,6 +136,11 @@ def serve_request() -> int:
     start_in_background()  # wandb-core starts while the launch modules import
 
     try:
+        if request.promote:
+            from .after_run.promote import promote_and_report
+
+            promote_and_report(request)
+            return 0
         from .follow import provenance
 
         # a run attached to keeps the provenance of its launch, if it has one

@@ -2,6 +2,7 @@
 // reading them from the runner, once.
 import * as core from '@actions/core'
 import type { WandbVersion } from '../sdk/plan.js'
+import type { Promotion } from './promote.js'
 import type { Gate, GateMissing } from '../verdict/gates.js'
 import type { Resource } from './resources.js'
 import type { Mapping } from './values.js'
@@ -77,7 +78,11 @@ export const INPUT_NAMES = [
   'comment',
   'comment_key',
   'github_token',
-  'check_name'
+  'check_name',
+  // Promotion of the model of a run that passed
+  'promote',
+  'promote_artifact',
+  'promote_in_warn_mode'
 ] as const
 type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
@@ -139,6 +144,12 @@ export interface Inputs {
   reuse: boolean
   /** attach by run path: how long a run not on W&B yet is waited for (queue_timeout, else ATTACH_WAIT_SECONDS). */
   appearSeconds?: number
+  /** Link the run's model to this collection with these aliases once it has passed. */
+  promote?: Promotion
+  /** Which logged artifact to promote, by name; else the run's only model. */
+  promoteArtifact?: string
+  /** With gate_mode warn: promote all the same when every gate passed. */
+  promoteInWarnMode: boolean
 }
 
 /** The run the gates compare with: a run path, or run filters of which the newest finished run is taken. */

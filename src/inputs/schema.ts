@@ -25,6 +25,7 @@ import {
   localRunConfigBytes,
   templateValues
 } from './rules.js'
+import { parsePromote, parsePromoteArtifact } from './promote.js'
 import { RESOURCES } from './resources.js'
 import { checkRunId, didYouMean, generateRunId, parseBoolean, parseDuration, parseEntryPoint, parseMapping, parseTags } from './values.js'
 
@@ -142,6 +143,12 @@ function schema(workspace: string, env: Env) {
       reuse: z
         .string()
         .transform((v) => v.trim() || 'false')
+        .transform(parsed(parseBoolean)),
+      promote: z.string().transform(parsed(parsePromote)),
+      promote_artifact: z.string().transform(parsed(parsePromoteArtifact)),
+      promote_in_warn_mode: z
+        .string()
+        .transform((v) => v.trim() || 'false')
         .transform(parsed(parseBoolean))
     })
     .superRefine(
@@ -201,6 +208,14 @@ function schema(workspace: string, env: Env) {
               message: 'is only used by gates that compare with baseline (eval/acc >= baseline - 0.01): add one, or leave baseline empty'
             })
           }
+        }
+        if (!v.promote) {
+          for (const name of ['promote_artifact', 'promote_in_warn_mode'] as const) {
+            if (v[name])
+              ctx.addIssue({ code: 'custom', path: [name], message: 'applies only with promote: set promote, or leave this empty' })
+          }
+        } else if (v.synchronous === false) {
+          ctx.addIssue({ code: 'custom', path: ['promote'], message: 'links the model of a run that passed: it needs synchronous: true' })
         }
         for (const name of ['comment', 'check_name'] as const) {
           if (v[name] && !v.github_token) {
@@ -297,6 +312,9 @@ export function parseInputs(raw: RawInputs, env: Env = process.env): Inputs {
     checkName: v.check_name,
     provenance: v.provenance,
     reuse: v.reuse,
-    appearSeconds: attach?.kind === 'run' ? (v.queue_timeout ?? ATTACH_WAIT_SECONDS) : undefined
+    appearSeconds: attach?.kind === 'run' ? (v.queue_timeout ?? ATTACH_WAIT_SECONDS) : undefined,
+    promote: v.promote,
+    promoteArtifact: v.promote_artifact,
+    promoteInWarnMode: v.promote_in_warn_mode
   }
 }

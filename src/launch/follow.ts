@@ -158,6 +158,11 @@ export async function launchAndFollow(
             }
             logLine(reusedLine(outcome.reused, env.GITHUB_SHA))
             break
+          case 'curves':
+            outcome.curves = event
+            break
+          case 'promotion': // promote mode only (launch/promote.ts)
+            break
           case 'result':
             outcome.result = event
             if (event.submitted && request.detached_log) outcome.logFile = request.detached_log

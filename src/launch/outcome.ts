@@ -1,5 +1,6 @@
 // What one launch came to, as the bridge reported it: collected while the launch is followed,
 // judged and summarised afterwards, and read by the SDK setup to tell an SDK that would not do.
+import type { CurvesEvent, PromotionEvent } from './protocol-after-run.js'
 import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './protocol.js'
 
 export interface Submitted {
@@ -40,6 +41,10 @@ export interface Outcome {
   provenanceError?: string
   /** reuse: the earlier run of the same launch that was taken instead of launching. */
   reused?: Reused
+  /** The charted metrics' sampled history, this run's and the baseline run's. */
+  curves?: CurvesEvent
+  /** With promote: whether the model was linked, and what came of it. */
+  promotion?: PromotionOutcome
   error?: ErrorEvent
   /** A run that failed on W&B: the end of its output.log. */
   runLog?: RunLogEvent
@@ -51,3 +56,7 @@ export interface Outcome {
   logTail: string[]
   seconds: number
 }
+
+/** Promotion after the verdict: not tried (why), or what linking came to (a bridge of its own). */
+export type PromotionOutcome =
+  { tried: false; why: string } | { tried: true; event?: PromotionEvent; error?: string; wandbVersion?: string }

@@ -12,6 +12,7 @@
 //   WATCHDOG_SECONDS, and the action kills it at BRIDGE_CANCEL_SECONDS, so a cancel ends within 5 s.
 import { z } from 'zod'
 import { PROVENANCE_EVENTS, PROVENANCE_REQUEST, ProvenanceEvent, ReusedEvent } from './protocol-provenance.js'
+import { AFTER_RUN_REQUEST, CurvesEvent, PromotionEvent } from './protocol-after-run.js'
 
 // ---- shared constants ----------------------------------------------------------------------
 
@@ -117,7 +118,8 @@ export const BridgeRequest = z.strictObject({
   own_site_packages_first: z.boolean().optional().describe("Set for the action's own virtualenv: its site-packages go before PYTHONPATH."),
   baseline: BaselineArguments.optional(),
   tags: z.array(z.string()).optional().describe('Tags to add to the run after it ended.'),
-  ...PROVENANCE_REQUEST
+  ...PROVENANCE_REQUEST,
+  ...AFTER_RUN_REQUEST
 })
 export type BridgeRequest = z.infer<typeof BridgeRequest>
 export type LaunchArguments = z.infer<typeof LaunchArguments>
@@ -302,6 +304,8 @@ export const EVENT_SCHEMAS = {
   baseline: BaselineEvent,
   tags: TagsEvent,
   ...PROVENANCE_EVENTS,
+  curves: CurvesEvent,
+  promotion: PromotionEvent,
   result: ResultEvent,
   error: ErrorEvent
 } as const
@@ -318,6 +322,8 @@ export const BridgeEvent = z.discriminatedUnion('event', [
   TagsEvent,
   ProvenanceEvent,
   ReusedEvent,
+  CurvesEvent,
+  PromotionEvent,
   ResultEvent,
   ErrorEvent
 ])

@@ -23,7 +23,10 @@ export function buildRequest(inputs: Inputs, detachedLog?: string, origin?: Orig
       timeout_seconds: inputs.timeoutSeconds,
       progress,
       provenance: provenance(null),
-      attach_wait_seconds: target.kind === 'run' ? (inputs.appearSeconds ?? ATTACH_WAIT_SECONDS) : undefined
+      attach_wait_seconds: target.kind === 'run' ? (inputs.appearSeconds ?? ATTACH_WAIT_SECONDS) : undefined,
+      baseline: inputs.baseline,
+      tags: inputs.tags.length ? inputs.tags : undefined,
+      curves: curves(inputs)
     })
   }
   const launch: LaunchArguments = {
@@ -62,8 +65,19 @@ export function buildRequest(inputs: Inputs, detachedLog?: string, origin?: Orig
     baseline: inputs.baseline,
     tags: inputs.tags.length ? inputs.tags : undefined,
     provenance: provenance(launchKey({ launch: launchArguments, queue: queueArguments })),
-    reuse: inputs.reuse || undefined
+    reuse: inputs.reuse || undefined,
+    curves: curves(inputs)
   })
+}
+
+/** Charts of the first few watched metrics, once a run that was waited on has ended. */
+const CHARTED_METRICS = 3
+/** Rows of each series asked of the server (its sampledHistory); the chart uses fewer points. */
+const HISTORY_SAMPLES = 200
+
+function curves(inputs: Inputs): BridgeRequest['curves'] {
+  if (!inputs.synchronous || inputs.watchMetrics.length === 0) return undefined
+  return { metrics: inputs.watchMetrics.slice(0, CHARTED_METRICS), samples: HISTORY_SAMPLES }
 }
 
 function withoutUndefined<T extends object>(value: T): T {

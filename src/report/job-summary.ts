@@ -1,6 +1,7 @@
 // The job summary: what was launched, where, how it ended, the gates, and why it failed.
 import * as core from '@actions/core'
 import type { Inputs } from '../inputs/inputs.js'
+import type { ReportSections } from './sections.js'
 import type { Outcome } from '../launch/outcome.js'
 import { formatDuration } from '../text/duration.js'
 import { escapeHtml } from '../text/markup.js'
@@ -13,7 +14,10 @@ function icon(v: Verdict, state: string | null | undefined): string {
   return state === 'finished' ? '✅' : '⏳'
 }
 
-export async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict, gatesTable: string): Promise<void> {
+/** A step summary may hold 1 MiB; the report's parts get most of it. */
+const SUMMARY_BUDGET = 800_000
+
+export async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict, sections: ReportSections): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const s = outcome.submitted
   const state = outcome.result?.cancelled
@@ -52,7 +56,7 @@ export async function writeSummary(outcome: Outcome, inputs: Inputs, v: Verdict,
   }
   if (outcome.logFile) rows.push(['Log file', `<code>${escapeHtml(outcome.logFile)}</code>`])
   if (outcome.sdk?.wandb_version) rows.push(['wandb', escapeHtml(outcome.sdk.wandb_version)])
-  await writeTable(rows, v.message, gatesTable, v.failure ? failureHtml(v.failure) : '')
+  await writeTable(rows, v.message, sections, v.failure ? failureHtml(v.failure) : '')
 }
 
 /** What was asked for: the job or image, where, and on what. */
@@ -64,7 +68,7 @@ export function whatRows(inputs: Inputs): [string, string][] {
   ]
 }
 
-export async function writeTable(rows: [string, string][], message: string, gatesTable = '', failure = ''): Promise<void> {
+export async function writeTable(rows: [string, string][], message: string, sections?: ReportSections, failure = ''): Promise<void> {
   const commit = await triggeringCommit()
   if (commit) rows.push(['Commit', escapeHtml(commit)])
   const summary = core.summary
@@ -73,7 +77,13 @@ export async function writeTable(rows: [string, string][], message: string, gate
     .addRaw(`<p>${escapeHtml(message).replaceAll('\n', '<br>')}</p>`, true)
     .addRaw(failure, true)
   // Markdown between blank lines, as the pull-request comment and the check run show it
-  if (gatesTable) summary.addHeading('Gates', 4).addRaw(`\n${gatesTable}\n`, true)
+  const gates = sections?.gates(SUMMARY_BUDGET) ?? ''
+  if (gates) summary.addHeading('Gates', 4).addRaw(`\n${gates}\n`, true)
+  if (sections?.promotion) summary.addRaw(`\n${sections.promotion}\n`, true)
+  const comparison = sections?.comparison(SUMMARY_BUDGET) ?? ''
+  if (comparison) summary.addHeading('Metrics', 4).addRaw(`\n${comparison}\n`, true)
+  const curves = sections?.curves(SUMMARY_BUDGET) ?? ''
+  if (curves) summary.addRaw(`\n${curves}\n`, true)
   await summary.write()
 }
 

@@ -18,7 +18,9 @@ export const OUTPUT_NAMES = [
   'summary',
   'metrics',
   'gates',
-  'gates_passed'
+  'gates_passed',
+  'promoted_artifact',
+  'promoted_version'
 ] as const
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 

@@ -7,21 +7,21 @@ import type { Outcome } from '../launch/outcome.js'
 import { errorMessage } from '../text/error-message.js'
 import { inert } from '../text/markup.js'
 import { describeFailure } from '../verdict/failure.js'
-import { describeGate, judgeGates } from '../verdict/gate-verdict.js'
-import { conclusion, NOT_LAUNCHED, stateOutput, verdict, whyNoSummary, withGates, type Report } from '../verdict/verdict.js'
-import { gatesMarkdown } from './gates-table.js'
+import { describeGate } from '../verdict/gate-verdict.js'
+import { withPromotion } from '../verdict/promotion.js'
+import { conclusion, gatesOf, NOT_LAUNCHED, stateOutput, summariesOf, verdict, withGates, type Report } from '../verdict/verdict.js'
 import { whatRows, writeSummary, writeTable } from './job-summary.js'
 import { setOutputs } from './outputs.js'
+import { reportSections, type ReportSections } from './sections.js'
 
-export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Report> {
+export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<Report & { sections: ReportSections }> {
   const run = verdict(outcome, inputs)
   if (!run.ok) run.failure = describeFailure(outcome, inputs)
-  const summary = outcome.record && outcome.record.state !== null ? outcome.record.summary : undefined
-  const baseline =
-    outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
-  const gates = inputs.gates.length ? judgeGates(inputs, summary, baseline, whyNoSummary(outcome)) : undefined
-  const v = withGates(run, gates, inputs)
-  const gatesTable = gates ? gatesMarkdown(inputs, gates.rows) : ''
+  const { summary } = summariesOf(outcome)
+  const gates = gatesOf(outcome, inputs)
+  const v = withPromotion(withGates(run, gates, inputs), outcome.promotion)
+  const sections = reportSections(outcome, inputs, gates)
+  const gatesTable = sections.gates(Infinity)
   if (outcome.logFile) {
     setOutputs({ log_file: outcome.logFile })
     core.info(`The job's output goes to ${outcome.logFile} (output log_file) while it runs on.`)
@@ -36,7 +36,8 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<R
     summary: summary ? JSON.stringify(summary) : '',
     metrics: JSON.stringify(gates?.metrics ?? {}),
     gates: JSON.stringify(gates?.rows ?? []),
-    gates_passed: String(gates?.passed ?? true)
+    gates_passed: String(gates?.passed ?? true),
+    ...promotionOutputs(outcome)
   })
   // A local run's PID may only be known once the job has started.
   const late = outcome.result?.backend_id
@@ -56,8 +57,25 @@ export async function reportOutcome(outcome: Outcome, inputs: Inputs): Promise<R
   if (gates && !gates.passed && inputs.gateMode === 'warn' && run.ok) {
     for (const row of gates.failed) core.warning(`Gate failed (gate_mode: warn): ${describeGate(row)}`)
   }
-  await summarise(() => writeSummary(outcome, inputs, v, gatesTable))
-  return { ...v, conclusion: conclusion(outcome, v), gates, gatesTable }
+  notePromotion(outcome)
+  if (outcome.curves?.error) core.info(`Some curves are left out: ${outcome.curves.error}`)
+  await summarise(() => writeSummary(outcome, inputs, v, sections))
+  return { ...v, conclusion: conclusion(outcome, v), gates, gatesTable, sections }
+}
+
+function promotionOutputs(outcome: Outcome): { promoted_artifact: string; promoted_version: string } {
+  const p = outcome.promotion
+  const linked = p?.tried && !p.error && !p.event?.error && p.event?.path ? p.event : undefined
+  return { promoted_artifact: linked?.path ?? '', promoted_version: linked?.version ?? '' }
+}
+
+/** A model linked, or why not: a run that logged none to promote is a warning. */
+function notePromotion(outcome: Outcome): void {
+  const p = outcome.promotion
+  if (!p) return
+  if (!p.tried) core.info(`Not promoted: ${p.why}`)
+  else if (p.event?.skipped && !p.error) core.warning(`Not promoted: ${p.event.skipped}`)
+  else if (p.event?.path) core.info(`Promoted ${p.event.artifact} to ${p.event.path} (aliases ${p.event.aliases.join(', ')})`)
 }
 
 /** A failure before anything was launched (inputs, Python, SDK setup, an early cancel): the same
@@ -69,7 +87,9 @@ export async function reportNotLaunched(message: string, inputs?: Inputs): Promi
     summary: '',
     metrics: '{}',
     gates: '[]',
-    gates_passed: String(inputs !== undefined && inputs.gates.length === 0)
+    gates_passed: String(inputs !== undefined && inputs.gates.length === 0),
+    promoted_artifact: '',
+    promoted_version: ''
   })
   await summarise(async () => {
     if (!process.env.GITHUB_STEP_SUMMARY) return

@@ -34,3 +34,31 @@ export function cell(text: string): string {
 export function inlineCode(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``
 }
+
+/** Text from the run in a code span inside a table cell: no backtick, pipe or line break can end it
+ *  (inside a code span nothing else is markup, and an entity would show as typed). */
+export function codeCell(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\s+/g, ' ')}\``
+}
+
+/** Text from the run as a table cell: no HTML, Markdown link or autolink, emphasis, mention, pipe
+ *  or line break (a zero-width space breaks `://` and `www.`, which GitHub would turn into links). */
+export function textCell(text: string): string {
+  return text
+    .replace(/:\/\//g, ':\u200b//')
+    .replace(/www\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+    .replace(/([[\]@*_`\\!#~])/g, '\\$1')
+    .replace(/\|/g, '\\|')
+    .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/\s+/g, ' ')
+}
+
+/**
+ * A name from the run inside a Mermaid string: letters, digits and a few marks that are plain
+ * text to Mermaid and to Markdown; anything else (a quote that would end the string, `#` and `;`
+ * that Mermaid reads as entities and statement ends, backticks, HTML) becomes `_`.
+ */
+export function mermaidText(text: string): string {
+  const safe = text.replace(/[^\p{L}\p{N} _./:+()%,=-]/gu, '_')
+  return safe.length > 60 ? `${safe.slice(0, 59)}…` : safe
+}

@@ -2,7 +2,7 @@
 // gates' verdict. Pure: the report stage writes it where the user reads it.
 import { annotationLines, type Failure } from './failure.js'
 import { FAILED_STATES, UNCONFIRMED } from '../launch/protocol.js'
-import { describeGate, type GateVerdict } from './gate-verdict.js'
+import { describeGate, judgeGates, type GateVerdict } from './gate-verdict.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { formatDuration } from '../text/duration.js'
 import { explainError } from './error-advice.js'
@@ -193,7 +193,25 @@ export function conclusion(outcome: Outcome, v: Verdict): Conclusion {
 }
 
 /** Why the gates have no summary to check. */
-export function whyNoSummary(outcome: Outcome): string {
+/** The run's summary as W&B recorded it, and the baseline run's, when they were read back. */
+export function summariesOf(outcome: Outcome): {
+  summary?: Record<string, unknown>
+  baseline?: { path: string; summary: Record<string, unknown> }
+} {
+  const summary = outcome.record && outcome.record.state !== null ? outcome.record.summary : undefined
+  const baseline =
+    outcome.baseline?.path && outcome.baseline.summary ? { path: outcome.baseline.path, summary: outcome.baseline.summary } : undefined
+  return { summary, baseline }
+}
+
+/** The gates over the outcome (undefined without gates). */
+export function gatesOf(outcome: Outcome, inputs: Inputs): GateVerdict | undefined {
+  if (!inputs.gates.length) return undefined
+  const { summary, baseline } = summariesOf(outcome)
+  return judgeGates(inputs, summary, baseline, whyNoSummary(outcome))
+}
+
+function whyNoSummary(outcome: Outcome): string {
   if (outcome.record?.error) return `the run was not read back: ${outcome.record.error}`
   if (!outcome.result) return 'the launch did not report a result'
   return outcome.result.submitted || outcome.result.run_started ? 'the run was not read back' : 'no run was started'

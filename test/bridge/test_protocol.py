@@ -171,6 +171,19 @@ SAMPLES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {},
     ),
+    "curves": ({"curves": [{"metric": "eval/acc", "run": [[0, 0.5], [1, 0.9]], "baseline": None}], "error": None}, {}),
+    "promotion": (
+        {
+            "artifact": "e/p/resnet:v0",
+            "target": "wandb-registry-model/resnet",
+            "path": "org/wandb-registry-model/resnet:v3",
+            "version": "v3",
+            "aliases": ["latest", "staging"],
+            "skipped": None,
+            "error": None,
+        },
+        {},
+    ),
     "result": (
         {"state": "finished", "cancelled": False, "timed_out": False, "submitted": True, "cancel_error": None},
         {

@@ -41,7 +41,16 @@ describe('invalid inputs', async () => {
     assert.ok(!run.stdout.includes('::group::'))
   })
   it('still set state not_launched and timed_out false, and write the problems into the summary', () => {
-    assert.deepEqual(run.outputs, { state: 'not_launched', timed_out: 'false', summary: '', metrics: '{}', gates: '[]', gates_passed: 'false' })
+    assert.deepEqual(run.outputs, {
+      state: 'not_launched',
+      timed_out: 'false',
+      summary: '',
+      metrics: '{}',
+      gates: '[]',
+      gates_passed: 'false',
+      promoted_artifact: '',
+      promoted_version: ''
+    })
     assert.match(run.summary, /<h3>W&amp;B Launch<\/h3>/)
     assert.match(run.summary, /❌ not_launched/)
     assert.match(run.summary, /<p>Invalid inputs \(nothing was launched\):<br>.*<br> {2}- job: job and docker_image were both given/)

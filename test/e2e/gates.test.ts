@@ -119,6 +119,20 @@ describe('the baseline and the tags', () => {
     assert.deepEqual(gates(second)[0], { metric: 'eval/acc', op: '>=', threshold: 0.93 - 0.01, value: 0.925, baseline: 0.93, passed: true })
     assert.ok(second.summary.includes('| `eval/acc` | 0.925 | 0.93 | -0.005 | >= 0.92 (baseline - 0.01) | ✅ pass |'), second.summary)
   })
+  it('attach: the run followed gets its baseline and its tags as a launched one', async () => {
+    const launched = await startAction({ inputs: { ...base, run_id: 'att1', config: config(0.925) }, env })
+    assert.equal(launched.code, 0, launched.stdout)
+    const { job: _job, resource: _resource, ...account } = base
+    const attached = await startAction({
+      inputs: { ...account, attach: 'ent/proj/att1', gates: 'eval/acc >= baseline - 0.01', baseline: '{tags: main}', tags: 'attached' },
+      env
+    })
+    assert.equal(attached.code, 0, attached.stdout)
+    assert.match(attached.stdout, /Baseline: W&B run ent\/proj\/main1/)
+    assert.equal(gates(attached)[0]!.baseline, 0.93)
+    const later = await startAction({ inputs: { ...base, config: config(0.93), gates: 'eval/acc >= baseline', baseline: '{tags: attached}' }, env })
+    assert.match(later.stdout, /Baseline: W&B run ent\/proj\/att1/)
+  })
   it('a run path as the baseline', async () => {
     const run = await startAction({ inputs: { ...base, config: config(0.9), gates: 'eval/acc >= baseline', baseline: 'ent/proj/main1' }, env })
     assert.equal(run.code, 1, run.stdout)

@@ -76,6 +76,24 @@ if behaviour in ("metrics", "evaluate"):
         run.log(values)
         print(metrics_line(i, steps, values), flush=True)
         time.sleep(float(run.config.get("seconds_per_step", 0)))
+    # models: artifacts the run logs, a name each (type model), or {name, type}
+    for spec in run.config.get("models") or []:
+        spec = spec if isinstance(spec, dict) else {"name": spec}
+        run.log_artifact(wandb.Artifact(spec["name"], type=spec.get("type", "model")))
     run.finish(exit_code=code)
     sys.exit(code)
+if behaviour == "train-model":
+    # a training run (the README's promotion example): eval/acc rises to 0.93, train/loss falls
+    # to 0.2 over 10 steps (or to the run config's metrics), then the model is logged as an
+    # artifact resnet of type model
+    import wandb
+
+    run = wandb.init()
+    final = {"eval/acc": 0.93, "train/loss": 0.2, **dict(run.config.get("metrics") or {})}
+    for i in range(1, 11):
+        run.log({"eval/acc": final["eval/acc"] * (1 - 0.8 ** i) / (1 - 0.8 ** 10),
+                 "train/loss": final["train/loss"] + 2 * (0.7 ** i - 0.7 ** 10)})
+    run.log_artifact(wandb.Artifact("resnet", type="model"))
+    run.finish()
+    sys.exit(0)
 sys.exit(1 if behaviour == "fail" else 0)

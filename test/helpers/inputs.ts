@@ -18,6 +18,7 @@ export function minimalInputs(overrides: Partial<Inputs> = {}): Inputs {
     comment: false,
     commentKey: 'workflow\njob\nlaunch',
     commentKeyGiven: false,
+    promoteInWarnMode: false,
     synchronous: true,
     runId: 'ab12cd34',
     runIdGenerated: true,

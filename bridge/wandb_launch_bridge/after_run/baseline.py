@@ -34,11 +34,11 @@ def find_baseline(api, entity, project, run_id, spec: Baseline) -> tuple[str | N
     return None, None
 
 
-def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=LOOKUP_SECONDS):
-    """Look the baseline up within `seconds` and emit the `baseline` event."""
+def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=LOOKUP_SECONDS) -> str | None:
+    """Look the baseline up within `seconds` and emit the `baseline` event; returns its path."""
     if spec.filters is not None and not (entity and project):
         emit_baseline(path=None, summary=None, error="the run's entity or project is unknown: no baseline to look up")
-        return
+        return None
 
     def lookup():
         import wandb
@@ -54,5 +54,6 @@ def report_baseline(entity, project, run_id, spec: Baseline, api=None, seconds=L
         )
     except Exception as exc:  # a baseline that cannot be read is "no baseline"
         emit_baseline(path=None, summary=None, error=f"the baseline run could not be read: {describe_error(exc)}")
-        return
+        return None
     emit_baseline(path=path, summary=summary, error=None)
+    return path

@@ -179,6 +179,34 @@ def emit_reused(
     )
 
 
+def emit_curves(*, curves: list[dict[str, Json]], error: str | None) -> None:
+    _send("curves", {"curves": curves, "error": error})
+
+
+def emit_promotion(
+    *,
+    artifact: str | None,
+    target: str | None,
+    path: str | None,
+    version: str | None,
+    aliases: list[str],
+    skipped: str | None,
+    error: str | None,
+) -> None:
+    _send(
+        "promotion",
+        {
+            "artifact": artifact,
+            "target": target,
+            "path": path,
+            "version": version,
+            "aliases": aliases,
+            "skipped": skipped,
+            "error": error,
+        },
+    )
+
+
 def emit_result(
     *,
     state: str | None,
@@ -282,6 +310,8 @@ EMITTERS = {
     "tags": emit_tags,
     "provenance": emit_provenance,
     "reused": emit_reused,
+    "curves": emit_curves,
+    "promotion": emit_promotion,
     "result": emit_result,
     "error": emit_error,
 }

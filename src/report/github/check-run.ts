@@ -1,6 +1,7 @@
 // The check run (check_name): created in progress with the W&B run as its details link as soon as
 // the run is submitted, completed with the step's verdict and the gates table.
 import type { GitHubClient } from './client.js'
+import { fitParts } from '../fit.js'
 import { formatDuration } from '../../text/duration.js'
 import type { Ended, Started } from './run-status.js'
 
@@ -34,10 +35,13 @@ export class CheckRun {
   async complete(e: Ended): Promise<void> {
     const output = {
       title: e.message.length > 200 ? `${e.message.slice(0, 197)}...` : e.message,
-      summary: [
+      // the charts stay in the comment and the job summary: a check run's summary is for the verdict
+      summary: fitParts([
         `${e.what} on ${e.where}, ${formatDuration(e.seconds)}${e.submitted ? `: [${e.submitted.runId}](${e.submitted.runUrl})` : ''}`,
-        ...(e.gatesTable ? ['', e.gatesTable] : [])
-      ].join('\n')
+        e.sections.gates,
+        e.sections.promotion,
+        e.sections.comparison
+      ])
     }
     const done = { status: 'completed' as const, conclusion: e.conclusion, completed_at: new Date().toISOString(), output }
     if (this.id !== undefined) {

@@ -3,6 +3,7 @@
 // pull_request, on push those whose head is the pushed commit; none on other events.
 import { createHash } from 'node:crypto'
 import type { GitHubClient, GitHubContext } from './client.js'
+import { fitParts, GITHUB_TEXT_LIMIT } from '../fit.js'
 import { formatDuration } from '../../text/duration.js'
 import { escapeText, inlineCode } from '../../text/markup.js'
 import type { Ended, Started } from './run-status.js'
@@ -22,6 +23,9 @@ export function headShaOf(context: GitHubContext): string {
 }
 
 /** The hidden line that finds this step's comment again: a hash, whatever the key holds. */
+/** The marker line and its line break, with room to spare. */
+const MARKER_ROOM = 100
+
 export function commentMarker(key: string): string {
   return `<!-- wandb-launch-action:${createHash('sha256').update(key).digest('hex').slice(0, 16)} -->`
 }
@@ -81,16 +85,21 @@ export function startedBody(s: Started, links: CommentLinks): string {
 export function endedBody(e: Ended, links: CommentLinks): string {
   const icon = e.conclusion === 'success' ? (e.gatesPassed ? '✅' : '⚠️') : '❌'
   const run = e.submitted ? `[${e.submitted.runId}](${e.submitted.runUrl})` : 'not started'
-  return [
-    heading(icon, e.what, e.conclusion === 'success' ? 'passed' : e.conclusion.replace('_', ' ')),
-    '',
-    escapeText(e.message),
-    '',
-    `W&B run ${run} · ${e.where} · ${formatDuration(e.seconds)}`,
-    ...(e.gatesTable ? ['', e.gatesTable] : []),
-    '',
-    footer(links)
-  ].join('\n')
+  const { gates, promotion, comparison, curves } = e.sections
+  // within GitHub's limit with the marker line that PrComment puts first
+  return fitParts(
+    [
+      heading(icon, e.what, e.conclusion === 'success' ? 'passed' : e.conclusion.replace('_', ' ')),
+      escapeText(e.message),
+      `W&B run ${run} · ${e.where} · ${formatDuration(e.seconds)}`,
+      gates,
+      promotion,
+      comparison,
+      curves,
+      footer(links)
+    ],
+    GITHUB_TEXT_LIMIT - MARKER_ROOM
+  )
 }
 
 function heading(icon: string, what: string, state: string): string {

@@ -1,7 +1,8 @@
 // What the pull-request comment and the check run show: the launch as it stands (queued or
-// running, with the run's link) or as it ended (the verdict, duration and gates table).
+// running, with the run's link) or as it ended (the verdict, duration and the report's sections).
 import type { Inputs } from '../../inputs/inputs.js'
 import type { Queued, Submitted } from '../../launch/outcome.js'
+import type { ReportSections } from '../sections.js'
 import type { Conclusion } from '../../verdict/verdict.js'
 
 /** The launch was handed over: the run is on a queue, or running. */
@@ -22,8 +23,8 @@ export interface Ended {
   submitted?: Submitted
   what: string
   where: string
-  /** The gates as a Markdown table, empty without gates. */
-  gatesTable: string
+  /** The gates, the promotion, the comparison and the curves, each fitted to the room it gets. */
+  sections: ReportSections
   gatesPassed: boolean
 }
 

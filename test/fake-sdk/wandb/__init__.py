@@ -19,7 +19,7 @@ def termerror(msg: str) -> None:
 
 def __getattr__(name):
     # wandb.Api is the public API (wandb/__init__.py imports it from wandb.apis.public), wandb.init
-    # starts a run (wandb/sdk/wandb_init.py)
+    # starts a run (wandb/sdk/wandb_init.py), wandb.Artifact is what a job logs
     if name == "Api":
         from wandb.apis.public import Api
 
@@ -28,4 +28,8 @@ def __getattr__(name):
         from wandb.sdk.wandb_init import init
 
         return init
+    if name == "Artifact":  # wandb/__init__.py imports it from wandb.sdk.artifacts.artifact
+        from wandb.sdk.artifacts.artifact import Artifact
+
+        return Artifact
     raise AttributeError(name)

@@ -152,7 +152,10 @@ describe('parseInputs maps every input', () => {
       checkName: undefined,
       provenance: true,
       reuse: false,
-      appearSeconds: undefined
+      appearSeconds: undefined,
+      promote: undefined,
+      promoteArtifact: undefined,
+      promoteInWarnMode: false
     } satisfies Inputs)
   })
 

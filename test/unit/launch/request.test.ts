@@ -78,12 +78,31 @@ describe('buildRequest', () => {
   it('attach: no launch arguments, the run to follow, progress and timeout', () => {
     assert.deepEqual(
       buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, runId: 'r1', timeoutSeconds: 60, progressSeconds: 5, watchMetrics: ['acc'] })),
-      { launch: { run_id: 'r1' }, attach: { run_path: 'e/p/r1' }, synchronous: true, timeout_seconds: 60, progress: { interval_seconds: 5, metrics: ['acc'] }, attach_wait_seconds: 600 }
+      {
+        launch: { run_id: 'r1' },
+        attach: { run_path: 'e/p/r1' },
+        synchronous: true,
+        timeout_seconds: 60,
+        progress: { interval_seconds: 5, metrics: ['acc'] },
+        attach_wait_seconds: 600,
+        curves: { metrics: ['acc'], samples: 200 }
+      }
     )
+    // the end of an attached run is judged as a launched one's: baseline and tags too
+    const judged = buildRequest(
+      minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, baseline: { filters: { tags: 'main' } }, tags: ['ci'] })
+    )
+    assert.deepEqual([judged.baseline, judged.tags], [{ filters: { tags: 'main' } }, ['ci']])
     assert.deepEqual(
       buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'queue_item', itemId: 'SXRlbQ==' }, entity: 'e', project: 'p', queue: { name: 'q', timeoutSeconds: 30 } })).attach,
       { queue_item_id: 'SXRlbQ==' }
     )
+  })
+
+  it('curves: the first three watched metrics of a run that is waited on', () => {
+    assert.deepEqual(buildRequest(minimal({ watchMetrics: ['a', 'b', 'c', 'd'] })).curves, { metrics: ['a', 'b', 'c'], samples: 200 })
+    assert.equal(buildRequest(minimal({ watchMetrics: ['a'], synchronous: false })).curves, undefined)
+    assert.equal(buildRequest(minimal()).curves, undefined)
   })
 
   it('passes docker_image under its SDK name', () => {

@@ -102,6 +102,23 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Curves:
+    """After the run ended: these metrics' sampled history (this run's and the baseline run's)."""
+
+    metrics: tuple[str, ...]
+    samples: int
+
+
+@dataclass(frozen=True)
+class Promote:
+    """Instead of launching: link a model the run logged to the collection `parts` names."""
+
+    parts: tuple[str, ...]
+    aliases: tuple[str, ...]
+    artifact: str | None = None
+
+
+@dataclass(frozen=True)
 class Request:
     """Everything the action asks of one bridge process (the API key travels in the environment)."""
 
@@ -120,6 +137,8 @@ class Request:
     provenance: Provenance | None = field(default=None, metadata=_nested(Provenance))
     reuse: bool | None = None
     attach_wait_seconds: float | None = None
+    curves: Curves | None = field(default=None, metadata=_nested(Curves))
+    promote: Promote | None = field(default=None, metadata=_nested(Promote))
 
     @property
     def resource(self) -> str:

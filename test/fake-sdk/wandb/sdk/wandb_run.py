@@ -5,7 +5,7 @@
 import atexit
 import sys
 
-from wandb import _fake_runs
+from wandb import _fake_artifacts, _fake_runs
 
 
 class _Console:
@@ -55,6 +55,16 @@ class Run:
         self._record["history"].append(row)
         self._record["summary"].update(data)
         self._save()
+
+    def log_artifact(self, artifact, aliases=None):
+        """The artifact becomes the next version of its collection in the run's project, an output of the run."""
+        entity, project = self._record["entity"], self._record["project"]
+        source = f"{entity}/{project}/{self.id}"
+        index = _fake_artifacts.add_version(entity, project, artifact._name, artifact.type, source, list(aliases or []))
+        self._record.setdefault("artifacts", []).append({"name": artifact._name, "type": artifact.type, "index": index})
+        self._save()
+        artifact._logged = (entity, project, index)
+        return artifact
 
     def finish(self, exit_code=None):
         if self._finished:

@@ -45,6 +45,12 @@ class Api:
         return QueuedRun(self._service_api, entity, project, queue_name, run_queue_item_id,
                          project_queue=project_queue, priority=priority)
 
+    def artifact(self, name, type=None):
+        from wandb.sdk.artifacts.artifact import fetch
+
+        record("api_artifact", name=name)
+        return fetch(name, self._service_api)
+
     def _artifact(self, name, type=None):
         record("artifact", name=name, type=type)
         if not _fake_server.job_exists(name):

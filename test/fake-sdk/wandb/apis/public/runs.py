@@ -115,6 +115,13 @@ class Run:
         record("run_file", run=self.id, name=name)
         return Files(self._service_api, self, [name])[0]
 
+    def logged_artifacts(self, per_page=100):
+        from wandb.sdk.artifacts.artifact import Artifact
+
+        record("run_logged_artifacts", run=self.id)
+        return [Artifact._fetched(self._entity, self.project, a["name"], a["index"], a["type"], self._service_api)
+                for a in self._record.get("artifacts") or []]
+
     def stop(self):
         _fake_server.stop_run(self.storage_id)
 
