@@ -2,7 +2,7 @@
 // --check, fails when the committed file is not what it would write.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { z } from 'zod'
-import { BridgeRequest, CONSTANTS, EVENT_SCHEMAS } from '../src/launch/protocol.js'
+import { BridgeRequest, CONSTANTS, EVENT_SCHEMAS } from '../src/launch/protocol/index.js'
 
 export const SCHEMA_FILE = 'bridge/protocol.schema.json'
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { BRIDGE_CANCEL_SECONDS, parseEventLine, type BridgeEvent, type BridgeRequest } from './protocol.js'
+import { BRIDGE_CANCEL_SECONDS, parseEventLine, type BridgeEvent, type BridgeRequest } from './protocol/index.js'
 
 /**
  * The bridge's start script: bridge/ is copied whole beside the bundle (dist/); run from source

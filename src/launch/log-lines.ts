@@ -4,7 +4,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { formatDuration } from '../text/duration.js'
 import { inert } from '../text/markup.js'
 import type { Outcome, Reused } from './outcome.js'
-import type { HeartbeatEvent, ProgressEvent } from './protocol.js'
+import type { HeartbeatEvent, ProgressEvent } from './protocol/events.js'
 
 /** The bridge and the action ship together: an event they disagree on is this action's bug. */
 export function badEventsWarning(problems: string[]): string {

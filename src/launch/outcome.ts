@@ -1,7 +1,7 @@
 // What one launch came to, as the bridge reported it: collected while the launch is followed,
 // judged and summarised afterwards, and read by the SDK setup to tell an SDK that would not do.
-import type { CurvesEvent, PromotionEvent } from './protocol-after-run.js'
-import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './protocol.js'
+import type { CurvesEvent, PromotionEvent } from './protocol/after-run.js'
+import type { BaselineEvent, ErrorEvent, ResultEvent, RunLogEvent, RunRecordEvent, SdkEvent } from './protocol/events.js'
 
 export interface Submitted {
   runId: string

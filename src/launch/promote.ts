@@ -10,8 +10,8 @@ import { Bridge } from './bridge-process.js'
 import type { CancelHandle } from './follow.js'
 import { jobEnv } from './job-env.js'
 import type { PromotionOutcome, Submitted } from './outcome.js'
-import type { PromotionEvent } from './protocol-after-run.js'
-import type { BridgeRequest } from './protocol.js'
+import type { PromotionEvent } from './protocol/after-run.js'
+import type { BridgeRequest } from './protocol/index.js'
 
 /** Links the run's model as the promote input says; never throws (a failure is in the outcome). */
 export async function promoteModel(

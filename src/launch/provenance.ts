@@ -3,7 +3,7 @@
 // commit (reuse). Pure but for reading the event payload: the environment is passed in.
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
-import type { GithubProvenance } from './protocol-provenance.js'
+import type { GithubProvenance } from './protocol/provenance.js'
 
 type Env = Record<string, string | undefined>
 

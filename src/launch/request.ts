@@ -3,7 +3,7 @@
 // the bridge's environment.
 import { ATTACH_WAIT_SECONDS, type Inputs } from '../inputs/inputs.js'
 import { isLocal } from '../inputs/resources.js'
-import type { BridgeRequest, LaunchArguments } from './protocol.js'
+import type { BridgeRequest, LaunchArguments } from './protocol/index.js'
 import { githubProvenance, launchKey, type Origin } from './provenance.js'
 
 /** `origin`: the runner's variables and event payload, for the run's provenance (none without). */

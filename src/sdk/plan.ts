@@ -2,7 +2,7 @@
 // resource needs on top of wandb, and the user's extra_packages. Pure functions, no I/O, so the
 // inputs schema can reject a bad value before anything is installed.
 import type { Resource } from '../inputs/resources.js'
-import { MIN_WANDB_VERSION } from '../launch/protocol.js'
+import { MIN_WANDB_VERSION } from '../launch/protocol/constants.js'
 
 /** The one place the action's tested SDK version is pinned: installed when wandb_version is empty. */
 export const TESTED_WANDB_VERSION = '0.30.0'

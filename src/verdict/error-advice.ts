@@ -1,7 +1,7 @@
 // The failures a user meets most, each as ONE line naming the cause and the fix, from the kind
 // the bridge gave its error (the bridge knows the exception types; nothing here reads
 // log text). The SDK's own message follows the line, in the annotation and the summary alike.
-import type { ErrorDetail, ErrorEvent } from '../launch/protocol.js'
+import type { ErrorDetail, ErrorEvent } from '../launch/protocol/events.js'
 import type { Inputs } from '../inputs/inputs.js'
 
 /** Lines of the SDK's message that go into the annotation; the whole message is in the log. */

@@ -1,7 +1,7 @@
 // The verdict on a launch: did the run pass, in one line, with why when it failed, and with the
 // gates' verdict. Pure: the report stage writes it where the user reads it.
 import { annotationLines, type Failure } from './failure.js'
-import { FAILED_STATES, UNCONFIRMED } from '../launch/protocol.js'
+import { FAILED_STATES, UNCONFIRMED } from '../launch/protocol/constants.js'
 import { describeGate, judgeGates, type GateVerdict } from './gate-verdict.js'
 import type { Inputs } from '../inputs/inputs.js'
 import { formatDuration } from '../text/duration.js'

@@ -16,7 +16,7 @@ import {
   parseEventLine,
   type BridgeEvent,
   type BridgeRequest
-} from '../../../src/launch/protocol.js'
+} from '../../../src/launch/protocol/index.js'
 import { ROOT } from '../../helpers/action.js'
 
 const result = { event: 'result', state: 'finished', cancelled: false, timed_out: false, submitted: true, cancel_error: null }

@@ -6,7 +6,7 @@ import { INPUT_NAMES, InputError, type RawInputs } from '../../../src/inputs/inp
 import { parseInputs } from '../../../src/inputs/schema.js'
 import { progressLine, reusedLine } from '../../../src/launch/log-lines.js'
 import type { Outcome } from '../../../src/launch/outcome.js'
-import type { ResultEvent } from '../../../src/launch/protocol.js'
+import type { ResultEvent } from '../../../src/launch/protocol/index.js'
 import { launchKey, workflowRunUrl } from '../../../src/launch/provenance.js'
 import { buildRequest } from '../../../src/launch/request.js'
 import { conclusion, verdict } from '../../../src/verdict/verdict.js'

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { ErrorEvent, ResultEvent, SdkEvent } from '../../../src/launch/protocol.js'
+import type { ErrorEvent, ResultEvent, SdkEvent } from '../../../src/launch/protocol/index.js'
 import type { Inputs } from '../../../src/inputs/inputs.js'
 import type { Outcome, Submitted } from '../../../src/launch/outcome.js'
 import { errorMessage } from '../../../src/text/error-message.js'
 import { formatDuration } from '../../../src/text/duration.js'
-import { FAILED_STATES } from '../../../src/launch/protocol.js'
+import { FAILED_STATES } from '../../../src/launch/protocol/index.js'
 import { verdict } from '../../../src/verdict/verdict.js'
 import { minimalInputs } from '../../helpers/inputs.js'
 

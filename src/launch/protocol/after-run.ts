@@ -1,6 +1,5 @@
-// The contract's parts for what the report shows after the run, kept beside the protocol module
-// (which puts them into the request and the event union): the charted metrics' history, and
-// promote mode, which links the model of a run that passed.
+// What the report shows after the run adds to the contract with the bridge: the charted
+// metrics' history, and promote mode, which links the model of a run that passed.
 import { z } from 'zod'
 
 const CurvesArguments = z

@@ -1,5 +1,4 @@
-// Part of the contract with the bridge (protocol.ts, which registers these): what provenance and
-// reuse add to it, the request's record of where a run came from and the two events about it.
+// What provenance and reuse add to the contract with the bridge: the request's record of where a run came from and the two events about it.
 import { z } from 'zod'
 
 export const GithubProvenance = z
