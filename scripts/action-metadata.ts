@@ -104,7 +104,8 @@ export function checkActionMetadata(text: string, file: string, root = path.dirn
     const keys = checkKeys(runs, RUNS, '`runs`', at)
     const using = keys.get('using')
     if (!using) at(fields.get('runs'), '`runs` has no `using`')
-    else if (scalar(using) !== RUNTIME) at(using.value as Node, `\`runs.using\` is ${JSON.stringify(scalar(using))}; this action runs on \`${RUNTIME}\``)
+    else if (scalar(using) !== RUNTIME)
+      at(using.value as Node, `\`runs.using\` is ${JSON.stringify(scalar(using))}; this action runs on \`${RUNTIME}\``)
     if (!keys.has('main')) at(fields.get('runs'), '`runs` has no `main`, which a JavaScript action requires')
     for (const script of ['main', 'pre', 'post']) {
       const pair = keys.get(script)
@@ -120,7 +121,10 @@ export function checkActionMetadata(text: string, file: string, root = path.dirn
     const keys = checkKeys(branding, BRANDING, '`branding`', at)
     const icon = keys.get('icon')
     if (icon && !BRANDING_ICONS.includes(String(scalar(icon)))) {
-      at(icon.value as Node, `\`branding.icon\` ${JSON.stringify(scalar(icon))} is not one of the Feather icons GitHub supports (for example play-circle, zap, upload-cloud)`)
+      at(
+        icon.value as Node,
+        `\`branding.icon\` ${JSON.stringify(scalar(icon))} is not one of the Feather icons GitHub supports (for example play-circle, zap, upload-cloud)`
+      )
     }
     const color = keys.get('color')
     if (color && !BRANDING_COLORS.includes(String(scalar(color)))) {

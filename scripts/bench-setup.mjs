@@ -25,7 +25,14 @@ const BASELINE = baselineArg > 0 ? path.resolve(process.argv[baselineArg + 1], '
 const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim()
 const scratch = mkdtempSync(path.join(tmpdir(), 'wandb-bench-'))
 const wheels = path.join(scratch, 'wheels')
-execFileSync(python, [path.join(FIXTURES, 'make_wheel.py'), wheels, 'wandb', '0.30.0', path.join(FAKE_SDK, 'wandb'), path.join(FAKE_SDK, 'job.py')])
+execFileSync(python, [
+  path.join(FIXTURES, 'make_wheel.py'),
+  wheels,
+  'wandb',
+  '0.30.0',
+  path.join(FAKE_SDK, 'wandb'),
+  path.join(FAKE_SDK, 'job.py')
+])
 const pipEnv = { PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, PIP_DISABLE_PIP_VERSION_CHECK: '1' }
 
 function timed(command, args, env) {
@@ -64,7 +71,11 @@ async function action(extraEnv, inputs = {}, entry = ACTION) {
   const result = await timed(NODE24, [entry], env)
   if (result.code !== 0) throw new Error(`the action failed:\n${result.stdout}`)
   const pythons = existsSync(count)
-    ? readFileSync(count, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((p) => !String(p.argv[0]).endsWith('job.py'))
+    ? readFileSync(count, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((p) => !String(p.argv[0]).endsWith('job.py'))
     : []
   const setup = [...result.stdout.matchAll(/ in (\d+\.\d)s\n::endgroup::/g)].map((m) => Number(m[1]) * 1000)
   return { ms: result.ms, pythons: pythons.length, setupMs: setup.at(-1) ?? 0 }
@@ -117,7 +128,9 @@ await action({ RUNNER_TOOL_CACHE: toolCache })
 const reuse = await repeat(RUNS, () => action({ RUNNER_TOOL_CACHE: toolCache }))
 
 console.log(`wandb-launch-action SDK setup benchmark (medians; ${RUNS} runs, ${installRuns} for fresh installs)`)
-console.log(`Python ${execFileSync(python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' }).trim()} at ${python}; fake SDK; pip from a local wheel folder`)
+console.log(
+  `Python ${execFileSync(python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' }).trim()} at ${python}; fake SDK; pip from a local wheel folder`
+)
 console.log('')
 console.log('warm path (wandb already installed):')
 console.log(`  action wall time                      ${fmt(results.warm)}`)
@@ -128,7 +141,13 @@ console.log(`  action start-up alone: node dist/index.js with no inputs  ${fmt(r
 console.log(`  Python processes spawned by the action ${results.pythons} (the launched job's own not counted)`)
 console.log('')
 console.log('setup ("Set up W&B SDK" group time / whole action wall time):')
-console.log(`  existing install (found)   ${fmt(median(warm.map((r) => r.setupMs)))} / ${fmt(results.warm)}  (${median(warm.map((r) => r.pythons))} Python process)`)
-console.log(`  tool cache (reused venv)   ${fmt(median(reuse.map((r) => r.setupMs)))} / ${fmt(median(reuse.map((r) => r.ms)))}  (${median(reuse.map((r) => r.pythons))} Python processes)`)
-console.log(`  fresh install (pip)        ${fmt(median(fresh.map((r) => r.setupMs)))} / ${fmt(median(fresh.map((r) => r.ms)))}  (${median(fresh.map((r) => r.pythons))} Python processes)`)
+console.log(
+  `  existing install (found)   ${fmt(median(warm.map((r) => r.setupMs)))} / ${fmt(results.warm)}  (${median(warm.map((r) => r.pythons))} Python process)`
+)
+console.log(
+  `  tool cache (reused venv)   ${fmt(median(reuse.map((r) => r.setupMs)))} / ${fmt(median(reuse.map((r) => r.ms)))}  (${median(reuse.map((r) => r.pythons))} Python processes)`
+)
+console.log(
+  `  fresh install (pip)        ${fmt(median(fresh.map((r) => r.setupMs)))} / ${fmt(median(fresh.map((r) => r.ms)))}  (${median(fresh.map((r) => r.pythons))} Python processes)`
+)
 rmSync(scratch, { recursive: true, force: true })

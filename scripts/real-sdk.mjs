@@ -11,7 +11,13 @@ const SHARED = process.env.WANDB_BACKEND_DIR ?? path.resolve('..', 'shared', 'wa
 const INSTALL_SECONDS = 300
 
 function lastLine(text) {
-  return String(text ?? '').trim().split('\n').filter(Boolean).at(-1) ?? ''
+  return (
+    String(text ?? '')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .at(-1) ?? ''
+  )
 }
 
 function run(command, args, env = {}) {
@@ -72,7 +78,14 @@ function pipInstall(venv, version, env = {}) {
   const created = run('python3', ['-m', 'venv', venv])
   if (!created.ok) return created
   const installed = run(path.join(venv, 'bin', 'pip'), [
-    'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', `wandb==${version}`
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--retries',
+    '1',
+    '--timeout',
+    '15',
+    `wandb==${version}`
   ])
   return installed.ok
     ? { ok: true, via: `pip install wandb==${version}`, env }
@@ -89,7 +102,14 @@ export function provideBackendPython() {
     const created = run('python3', ['-m', 'venv', venv])
     if (!created.ok) return created
     const installed = run(path.join(venv, 'bin', 'pip'), [
-      'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', GRAPHQL_CORE
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--retries',
+      '1',
+      '--timeout',
+      '15',
+      GRAPHQL_CORE
     ])
     return installed.ok
       ? { ok: true, via: `pip install ${GRAPHQL_CORE}` }

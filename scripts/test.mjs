@@ -39,7 +39,9 @@ if (files.some(needsBackend)) {
     const seconds = (Date.now() - started) / 1000
     if (seconds > 1) console.log(`Provided graphql-core for the test backend in ${backend.venv} in ${seconds.toFixed(0)} s`)
   } else if (process.env.WANDB_LAUNCH_ACTION_REQUIRE_REAL_SDK) {
-    console.error(`The contract and schema tiers are required here, and graphql-core for the test backend could not be provided: ${backend.reason}`)
+    console.error(
+      `The contract and schema tiers are required here, and graphql-core for the test backend could not be provided: ${backend.reason}`
+    )
     process.exit(1)
   } else {
     notRun.push(`contract and schema tiers (the test backend) did not run: graphql-core could not be provided: ${backend.reason}`)

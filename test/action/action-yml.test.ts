@@ -7,16 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import YAML from 'yaml'
-import {
-  ACTION_YML,
-  inputEnv,
-  inputEnvName,
-  loadActionManifest,
-  parseFileCommand,
-  ROOT,
-  startAction,
-  TEST_KEY
-} from '../helpers/action.js'
+import { ACTION_YML, inputEnv, inputEnvName, loadActionManifest, parseFileCommand, ROOT, startAction, TEST_KEY } from '../helpers/action.js'
 
 const text = readFileSync(ACTION_YML, 'utf8')
 const MINIMAL_ACTION = 'name: x\ndescription: y\nruns:\n  using: node24\n  main: dist/index.js\n'
@@ -43,15 +34,27 @@ describe('action.yml', () => {
   it("the loader refuses what GitHub's action schema refuses: an expression in a description", () => {
     const described = text.replace('  job:\n    description: >-\n', '  job:\n    description: >-\n      For ${{ github.repository }}.\n')
     assert.notEqual(described, text)
-    assert.throws(() => loadActionManifest('scratch/action.yml', described, ROOT), /not valid action metadata.*\n.*action schema: Unrecognized named-value: 'github'/)
+    assert.throws(
+      () => loadActionManifest('scratch/action.yml', described, ROOT),
+      /not valid action metadata.*\n.*action schema: Unrecognized named-value: 'github'/
+    )
   })
   it('the loader refuses another runtime', () => {
-    assert.throws(() => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20'), ROOT), /not valid action metadata.*\n.*`runs\.using` is "node20"; this action runs on `node24`/)
+    assert.throws(
+      () => loadActionManifest('scratch/action.yml', text.replace('using: node24', 'using: node20'), ROOT),
+      /not valid action metadata.*\n.*`runs\.using` is "node20"; this action runs on `node24`/
+    )
   })
   it('the loader refuses what GitHub refuses in valid YAML: a key it does not allow, a runs.main that is not there', () => {
     const unknown = text.replace('  job:\n', '  job:\n    type: string\n')
-    assert.throws(() => loadActionManifest('scratch/action.yml', unknown, ROOT), /input `job`: `type` is not a key GitHub's action metadata allows here/)
-    assert.throws(() => loadActionManifest('scratch/action.yml', text, path.join(ROOT, 'test')), /`runs\.main` names dist\/index\.js, which does not exist/)
+    assert.throws(
+      () => loadActionManifest('scratch/action.yml', unknown, ROOT),
+      /input `job`: `type` is not a key GitHub's action metadata allows here/
+    )
+    assert.throws(
+      () => loadActionManifest('scratch/action.yml', text, path.join(ROOT, 'test')),
+      /`runs\.main` names dist\/index\.js, which does not exist/
+    )
   })
 })
 
@@ -73,9 +76,14 @@ describe('the runner emulation', () => {
   })
   it("evaluates an input default's expression as the runner does, and refuses a context the action schema does not allow there", () => {
     const scratch = (defaults: string) => loadActionManifest('scratch/action.yml', `${MINIMAL_ACTION}inputs:\n${defaults}`, ROOT)
-    const withToken = scratch("  token:\n    description: t\n    default: ${{ github.token }}\n  mixed:\n    description: m\n    default: on-${{ runner.os }}-${{ github.token }}\n")
+    const withToken = scratch(
+      '  token:\n    description: t\n    default: ${{ github.token }}\n  mixed:\n    description: m\n    default: on-${{ runner.os }}-${{ github.token }}\n'
+    )
     assert.deepEqual(inputEnv(withToken, {}, { github: { token: 'ghs_x' } }), { INPUT_TOKEN: 'ghs_x', INPUT_MIXED: 'on-Linux-ghs_x' })
-    assert.throws(() => scratch('  t:\n    description: t\n    default: ${{ secrets.TOKEN }}\n'), /action schema: Unrecognized named-value: 'secrets'/)
+    assert.throws(
+      () => scratch('  t:\n    description: t\n    default: ${{ secrets.TOKEN }}\n'),
+      /action schema: Unrecognized named-value: 'secrets'/
+    )
   })
   it('reads file commands in both forms, as the runner does', () => {
     const parsed = parseFileCommand('a=1\nb<<EOF\nline 1\nline 2\nEOF\nc=x=y\nd<<D\n\nD\n')

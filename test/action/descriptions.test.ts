@@ -31,7 +31,9 @@ describe('action.yml, the inputs module, the README and the outputs agree', () =
     assert.deepEqual(differences(Object.keys(manifest.outputs), 'action.yml', OUTPUT_NAMES, 'OUTPUT_NAMES'), [])
   })
   it('every input says required: false (the schema checks what is needed, e.g. job or docker_image)', () => {
-    const notFalse = Object.entries(manifest.inputs).filter(([, i]) => i.required !== false).map(([n]) => n)
+    const notFalse = Object.entries(manifest.inputs)
+      .filter(([, i]) => i.required !== false)
+      .map(([n]) => n)
     assert.deepEqual(notFalse, [])
     // and the schema indeed needs nothing else than a job (or image) and a key
     assert.doesNotThrow(() => parseInputs(raw({ job: 'e/p/j', api_key: 'k' }), {}))

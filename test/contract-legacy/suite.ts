@@ -57,7 +57,13 @@ export function legacySuite(version: string): void {
       assert.ok(run.outputs.queue_item_id)
     })
     it('provenance and reuse: the queued run carries config.github, its own _wandb kept; a second identical launch reuses it', async () => {
-      const runner = { GITHUB_REPOSITORY: 'octo/models', GITHUB_SHA: 'c'.repeat(40), GITHUB_REF: 'refs/heads/main', GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '1' }
+      const runner = {
+        GITHUB_REPOSITORY: 'octo/models',
+        GITHUB_SHA: 'c'.repeat(40),
+        GITHUB_REF: 'refs/heads/main',
+        GITHUB_RUN_ID: '9001',
+        GITHUB_RUN_ATTEMPT: '1'
+      }
       const inputs = { job: 'ent/proj/myjob:latest', queue: 'q', reuse: 'true' }
       const first = await launch({ ...inputs, run_id: `l-prov-${version}` }, runner)
       assert.equal(first.code, 0, first.stdout)
@@ -65,10 +71,18 @@ export function legacySuite(version: string): void {
       assert.equal(second.code, 0, second.stdout)
       assert.equal(second.outputs.run_id, `l-prov-${version}`)
       assert.match(second.stdout, /so nothing was launched/)
-      const read = spawnSync(REAL_PYTHON, ['-c', 'import json, sys, wandb\nrun = wandb.Api().run(sys.argv[1])\nprint(json.dumps({"github": run.config.get("github"), "raw": sorted(run.rawconfig), "notes": run.notes}))', `ent/proj/l-prov-${version}`], {
-        encoding: 'utf8',
-        env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' }
-      })
+      const read = spawnSync(
+        REAL_PYTHON,
+        [
+          '-c',
+          'import json, sys, wandb\nrun = wandb.Api().run(sys.argv[1])\nprint(json.dumps({"github": run.config.get("github"), "raw": sorted(run.rawconfig), "notes": run.notes}))',
+          `ent/proj/l-prov-${version}`
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' }
+        }
+      )
       assert.equal(read.status, 0, read.stderr)
       const run = JSON.parse(read.stdout.trim().split('\n').at(-1)!)
       assert.equal(run.github.run_id, '9001')
@@ -79,7 +93,10 @@ export function legacySuite(version: string): void {
     it('an alias the job does not have: where it was looked for and the aliases it has', async () => {
       const run = await launch({ job: 'ent/proj/myjob:v7', resource: 'local-process' })
       assert.equal(run.code, 1, run.stdout)
-      assert.match(errors(run)[0] ?? '', /^Job myjob:v7 was not found in ent\/proj: the job exists, but not with alias "v7"; its aliases: "v0", "latest"\. .*\nwandb said: Error accessing job ent\/proj\/myjob:v7/)
+      assert.match(
+        errors(run)[0] ?? '',
+        /^Job myjob:v7 was not found in ent\/proj: the job exists, but not with alias "v7"; its aliases: "v0", "latest"\. .*\nwandb said: Error accessing job ent\/proj\/myjob:v7/
+      )
       assert.equal(run.outputs.state, 'not_launched')
       assert.equal(run.outputs.run_id, undefined)
     })
@@ -98,7 +115,10 @@ export function legacySuite(version: string): void {
       }
     })
     it('a rejected API key: which server, where the key came from', async () => {
-      const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process' }, { WANDB_API_KEY: '0123456789abcdef0123456789abcdef01234567' })
+      const run = await launch(
+        { job: 'ent/proj/myjob:latest', resource: 'local-process' },
+        { WANDB_API_KEY: '0123456789abcdef0123456789abcdef01234567' }
+      )
       assert.equal(run.code, 1, run.stdout)
       assert.match(errors(run)[0] ?? '', new RegExp(`^The W&B server at ${backend.url} rejected the API key \\(from WANDB_API_KEY\\)`))
       assert.equal(run.outputs.state, 'not_launched')

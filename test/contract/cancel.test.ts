@@ -63,7 +63,9 @@ describe('SIGINT while ent/proj/slowjob runs (real SDK)', () => {
         onStart: (child, dir) => {
           void (async () => {
             job = await waitFor('the job to start', () => dumpOf(dir), 30_000)
-            keyOnCommandLines = processes().filter((p) => p.cmdline.includes(BACKEND_KEY)).map((p) => `${p.pid}: ${p.cmdline}`)
+            keyOnCommandLines = processes()
+              .filter((p) => p.cmdline.includes(BACKEND_KEY))
+              .map((p) => `${p.pid}: ${p.cmdline}`)
             groupWasThere = groupAlive(job.pid)
             signalledAt = Date.now()
             child.kill('SIGINT')
@@ -85,6 +87,8 @@ describe('SIGINT while ent/proj/slowjob runs (real SDK)', () => {
   }
   after(() => {
     const sorted = [...times].sort((a, b) => a - b)
-    console.log(`signal to exit, real SDK: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)}s of ${times.map((t) => t.toFixed(2)).join(', ')}`)
+    console.log(
+      `signal to exit, real SDK: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)}s of ${times.map((t) => t.toFixed(2)).join(', ')}`
+    )
   })
 })

@@ -10,7 +10,13 @@ import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from
 import { eventEnv, GITHUB_TOKEN, startGitHubApi, type GitHubApi } from '../helpers/github-api.js'
 import { mermaidBlocks, parseMermaid } from '../helpers/mermaid.js'
 
-function launch(backend: Backend, runId: string, runConfig: Record<string, unknown>, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+function launch(
+  backend: Backend,
+  runId: string,
+  runConfig: Record<string, unknown>,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
   return startAction({
     fake: false,
     inputs: {
@@ -93,9 +99,17 @@ describe('the comparison and the curves of real runs', () => {
       assert.match(blocks[0]!, /^ {2}line \[0\.23125, .*, 0\.925\]$/m)
     }
   })
-  it('300 logged metrics keep the comment under GitHub\'s limit', async () => {
-    const metrics = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`layer_${i}/a_long_metric_name_for_this_layer_${'x'.repeat(120)}`, i / 300]))
-    const wide = await launch(backend, 'cmp-wide', { metrics, steps: 2 }, { watch_metrics: Object.keys(metrics).join('\n'), comment: 'true' }, eventEnv(api, 'pull_request', { pr: 8 }))
+  it("300 logged metrics keep the comment under GitHub's limit", async () => {
+    const metrics = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`layer_${i}/a_long_metric_name_for_this_layer_${'x'.repeat(120)}`, i / 300])
+    )
+    const wide = await launch(
+      backend,
+      'cmp-wide',
+      { metrics, steps: 2 },
+      { watch_metrics: Object.keys(metrics).join('\n'), comment: 'true' },
+      eventEnv(api, 'pull_request', { pr: 8 })
+    )
     assert.equal(wide.code, 0, wide.stdout)
     const body = (await api.state()).comments.find((c) => c.issue === 8)!.body
     assert.ok(body.length <= 65_536, String(body.length))
@@ -104,13 +118,18 @@ describe('the comparison and the curves of real runs', () => {
   })
 })
 
-describe('promotion of a real run\'s model', () => {
+describe("promotion of a real run's model", () => {
   let backend: Backend
   before(async () => (backend = await startBackend({ entrypoint: REAL_PYTHON })))
   after(async () => backend.stop())
 
   it('a run that passes its gates and logged a model is linked with the aliases', async () => {
-    const run = await launch(backend, 'promo-ok', { metrics: { 'eval/acc': 0.93 }, models: ['resnet'] }, { gates: 'eval/acc >= 0.9', promote: 'wandb-registry-model/resnet:staging, candidate' })
+    const run = await launch(
+      backend,
+      'promo-ok',
+      { metrics: { 'eval/acc': 0.93 }, models: ['resnet'] },
+      { gates: 'eval/acc >= 0.9', promote: 'wandb-registry-model/resnet:staging, candidate' }
+    )
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.promoted_version, 'v0')
     const linked = readArtifact(backend, run.outputs.promoted_artifact!)
@@ -118,7 +137,12 @@ describe('promotion of a real run\'s model', () => {
     assert.deepEqual(readArtifact(backend, 'wandb-registry-model/resnet:staging').path, linked.path)
   })
   it('one that fails a gate is not', async () => {
-    const run = await launch(backend, 'promo-no', { metrics: { 'eval/acc': 0.93 }, models: ['resnet'] }, { gates: 'eval/acc >= 0.99', promote: 'proj/best-resnet:ci' })
+    const run = await launch(
+      backend,
+      'promo-no',
+      { metrics: { 'eval/acc': 0.93 }, models: ['resnet'] },
+      { gates: 'eval/acc >= 0.99', promote: 'proj/best-resnet:ci' }
+    )
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.promoted_artifact, '')
     assert.match(readArtifact(backend, 'ent/proj/best-resnet:latest').error ?? '', /not found|could not find/i)

@@ -69,16 +69,25 @@ function assertNotLaunched(run: ActionRun, line: RegExp): void {
 
 describe('failures with the real SDK', { concurrency: 2 }, () => {
   it('a rejected API key: the server, where the key came from, then the SDK message', async () => {
-    const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process' }, { WANDB_API_KEY: '0123456789abcdef0123456789abcdef01234567' })
-    assertNotLaunched(run, new RegExp(
-      `^The W&B server at ${backend.url} rejected the API key \\(from WANDB_API_KEY\\): check that the secret holds a current key for this server .*\\n` +
-        `wandb said: Failed to verify credentials with ${backend.url}`
-    ))
+    const run = await launch(
+      { job: 'ent/proj/myjob:latest', resource: 'local-process' },
+      { WANDB_API_KEY: '0123456789abcdef0123456789abcdef01234567' }
+    )
+    assertNotLaunched(
+      run,
+      new RegExp(
+        `^The W&B server at ${backend.url} rejected the API key \\(from WANDB_API_KEY\\): check that the secret holds a current key for this server .*\\n` +
+          `wandb said: Failed to verify credentials with ${backend.url}`
+      )
+    )
   })
 
   it('an unreachable base_url: a connection failure, told before the SDK would have given up', async () => {
     const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process', base_url: 'http://127.0.0.1:1' })
-    assertNotLaunched(run, /^Could not connect to the W&B server at http:\/\/127\.0\.0\.1:1 \(connection refused\): check base_url .*\ncould not reach http:\/\/127\.0\.0\.1:1: connection refused$/)
+    assertNotLaunched(
+      run,
+      /^Could not connect to the W&B server at http:\/\/127\.0\.0\.1:1 \(connection refused\): check base_url .*\ncould not reach http:\/\/127\.0\.0\.1:1: connection refused$/
+    )
     // not the SDK's verdict after its 20 s wait ("the service process is busy"): the probe's, at once
     assert.ok(!run.stdout.includes('busy'), run.stdout)
   })
@@ -87,7 +96,12 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
     const proxy = await failingArtifacts()
     try {
       const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process', base_url: proxy.url })
-      assertNotLaunched(run, new RegExp(`^The W&B server at ${proxy.url} kept answering with server errors( \\(HTTP 503\\))? after retries: this is a problem on the server's side, not in the inputs; re-run the step later .*\nwandb said: Error accessing job`))
+      assertNotLaunched(
+        run,
+        new RegExp(
+          `^The W&B server at ${proxy.url} kept answering with server errors( \\(HTTP 503\\))? after retries: this is a problem on the server's side, not in the inputs; re-run the step later .*\nwandb said: Error accessing job`
+        )
+      )
       assert.doesNotMatch(errors(run)[0]!.split('\n')[0]!, /not found/)
     } finally {
       await proxy.close()
@@ -96,23 +110,32 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
 
   it('an unknown job: where it was looked for, and jobs with a close name', async () => {
     const run = await launch({ job: 'ent/proj/myjb:latest', resource: 'local-process' })
-    assertNotLaunched(run, /^Job myjb:latest was not found in ent\/proj: jobs there with a close name: "myjob"\. Check the job input \(entity\/project\/name:alias\)\. Nothing was launched\.\nwandb said: Error accessing job ent\/proj\/myjb:latest: Job artifact ent\/proj\/myjb:latest not found/)
+    assertNotLaunched(
+      run,
+      /^Job myjb:latest was not found in ent\/proj: jobs there with a close name: "myjob"\. Check the job input \(entity\/project\/name:alias\)\. Nothing was launched\.\nwandb said: Error accessing job ent\/proj\/myjb:latest: Job artifact ent\/proj\/myjb:latest not found/
+    )
     assert.match(run.stdout, /::debug::Traceback/)
   })
 
   it('an unknown job in queue mode: the same line, and nothing is pushed', async () => {
     const run = await launch({ job: 'ent/proj/nosuchjob:latest', queue: 'q' })
-    assertNotLaunched(run, /^Job nosuchjob:latest was not found in ent\/proj: no job of that name there, or the API key's user cannot see the project\. .*Nothing was queued\.\nwandb said: /)
+    assertNotLaunched(
+      run,
+      /^Job nosuchjob:latest was not found in ent\/proj: no job of that name there, or the API key's user cannot see the project\. .*Nothing was queued\.\nwandb said: /
+    )
     assert.equal(run.outputs.queue_item_id, undefined)
   })
 
   it('local-container by default with no Docker daemon: said at once, with local-process and queue as the ways out', async () => {
     const run = await launch({ job: 'ent/proj/myjob:latest' })
-    assertNotLaunched(run, /^No Docker daemon is available on this runner, and resource was not given, so local-container \(the default\) was used, which builds and runs the job with Docker: set resource: local-process .* or queue: .*\. Nothing was launched\.\n`docker info` failed: /)
+    assertNotLaunched(
+      run,
+      /^No Docker daemon is available on this runner, and resource was not given, so local-container \(the default\) was used, which builds and runs the job with Docker: set resource: local-process .* or queue: .*\. Nothing was launched\.\n`docker info` failed: /
+    )
     assert.ok(!/docker build|Step \d+\/\d+|Building/i.test(run.stdout), 'no docker build was started')
   })
 
-  it('entity and project not given: the run goes where the job lives, not to the key\'s default entity', async () => {
+  it("entity and project not given: the run goes where the job lives, not to the key's default entity", async () => {
     const run = await launch({ job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'home-direct' })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.entity, 'ent')
@@ -120,11 +143,14 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
     assert.equal(run.stdout.split('the run goes where the job lives, ent/proj').length - 1, 1, 'said once')
   })
 
-  it('in queue mode too: the spec and the queue lookup use the job\'s entity', async () => {
+  it("in queue mode too: the spec and the queue lookup use the job's entity", async () => {
     const run = await launch({ job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'home-queue' })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_url, `${backend.url}/ent/proj/runs/home-queue`)
-    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { op?: string; variables?: Record<string, unknown> })
+    const ops = readFileSync(backend.oplog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { op?: string; variables?: Record<string, unknown> })
     const push = ops.find((op) => op.op === 'pushToRunQueueByName' && JSON.stringify(op.variables).includes('home-queue'))
     assert.equal(push?.variables?.entityName, 'ent')
   })

@@ -30,7 +30,10 @@ after(async () => {
 
 type Op = Record<string, unknown> & { kind: string }
 function oplog(b = backend): Op[] {
-  return readFileSync(b.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Op)
+  return readFileSync(b.oplog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Op)
 }
 const agentOps = (item: string, b = backend) => oplog(b).filter((op) => op.kind === 'agent' && op.item === item)
 
@@ -114,13 +117,21 @@ describe('cancel with a backend that refuses, drops or hangs (real SDK)', { conc
     it(`queue mode, run running, backend ${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, state unconfirmed`, async () => {
       await proxy.set({})
       const runId = `fault-run-${what}`
-      const f = await withFault(proxy, { job: 'ent/proj/slowjob:latest', queue: 'q', run_id: runId }, new RegExp(`W&B run ${runId} is running`), faults)
+      const f = await withFault(
+        proxy,
+        { job: 'ent/proj/slowjob:latest', queue: 'q', run_id: runId },
+        new RegExp(`W&B run ${runId} is running`),
+        faults
+      )
       measured.push(`cancel to exit, queue mode, backend ${what}: ${f.seconds.toFixed(2)} s`)
       assert.equal(f.run.code, 1, f.run.stdout)
       assert.ok(f.seconds <= CANCEL_BOUND_SECONDS, `exited ${f.seconds}s after SIGINT`)
       assert.equal(f.run.outputs.state, 'unconfirmed')
       await assertRefusedAll(proxy, what, f.requestsAtFault)
-      assert.match(errors(f.run)[0] ?? '', new RegExp(`^Cancelled: could not confirm the run was stopped: ${proxy.url}/ent/proj/runs/${runId}\\. `))
+      assert.match(
+        errors(f.run)[0] ?? '',
+        new RegExp(`^Cancelled: could not confirm the run was stopped: ${proxy.url}/ent/proj/runs/${runId}\\. `)
+      )
       assert.match(f.run.summary, /could not confirm the run was stopped/)
       assert.deepEqual(await noneLeft(f.marker), [], 'no bridge or wandb-core is left')
       // the server never heard the stop: the run still runs there
@@ -131,12 +142,21 @@ describe('cancel with a backend that refuses, drops or hangs (real SDK)', { conc
     it(`queue mode, item pending, backend ${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, the item is said to be left`, async () => {
       await proxy.set({})
       const runId = `fault-pending-${what}`
-      const f = await withFault(proxy, { job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: runId }, /Queued on stuck-queue/, faults)
+      const f = await withFault(
+        proxy,
+        { job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: runId },
+        /Queued on stuck-queue/,
+        faults
+      )
       measured.push(`cancel to exit, queue item pending, backend ${what}: ${f.seconds.toFixed(2)} s`)
       assert.equal(f.run.code, 1, f.run.stdout)
       assert.ok(f.seconds <= CANCEL_BOUND_SECONDS, `exited ${f.seconds}s after SIGINT`)
       assert.match(errors(f.run)[0] ?? '', /^Cancelled before an agent started the run: removing it failed, remove it by hand/)
-      assert.deepEqual(agentOps(f.run.outputs.queue_item_id!).map((op) => op.event), [], 'the item is still on the queue, as said')
+      assert.deepEqual(
+        agentOps(f.run.outputs.queue_item_id!).map((op) => op.event),
+        [],
+        'the item is still on the queue, as said'
+      )
       await assertRefusedAll(proxy, what, f.requestsAtFault)
       assert.deepEqual(await noneLeft(f.marker), [])
     })
@@ -145,7 +165,13 @@ describe('cancel with a backend that refuses, drops or hangs (real SDK)', { conc
   it(`queue mode, timeout while the backend hangs: exit within ${CANCEL_BOUND_SECONDS} s of the timeout`, async () => {
     await proxy.set({})
     const runId = 'fault-timeout'
-    const f = await withFault(proxy, { job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: runId, timeout: '3s' }, /Queued on stuck-queue/, { hang: true }, null)
+    const f = await withFault(
+      proxy,
+      { job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: runId, timeout: '3s' },
+      /Queued on stuck-queue/,
+      { hang: true },
+      null
+    )
     const queuedAt = Date.now() - f.seconds * 1000
     // the timeout counts from the push, just before "Queued on": 3 s + the bound
     const afterTimeout = (Date.now() - queuedAt) / 1000 - 3
@@ -166,11 +192,23 @@ describe('cancel with a backend that refuses, drops or hangs (real SDK)', { conc
       let from = 0
       const run = await startAction({
         fake: false,
-        inputs: { job: 'ent/proj/slowjob:latest', resource: 'local-process', python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', run_id: runId },
+        inputs: {
+          job: 'ent/proj/slowjob:latest',
+          resource: 'local-process',
+          python: REAL_PYTHON,
+          base_url: proxy.url,
+          entity: 'ent',
+          project: 'proj',
+          run_id: runId
+        },
         env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs', FAULT_TEST_MARKER: marker },
         onStart: (child, dir) => {
           void (async () => {
-            const file = await waitFor('the job to start', () => readdirSync(path.join(dir, 'jobs')).find((n) => n.startsWith('env-slowjob-')), 60_000)
+            const file = await waitFor(
+              'the job to start',
+              () => readdirSync(path.join(dir, 'jobs')).find((n) => n.startsWith('env-slowjob-')),
+              60_000
+            )
             job = await waitFor('its dump', () => {
               try {
                 return JSON.parse(readFileSync(path.join(dir, 'jobs', file), 'utf8')) as { pid: number }
@@ -205,7 +243,15 @@ describe('queue mode: the action killed outright (real SDK)', () => {
     let killedAt = 0
     const run = await startAction({
       fake: false,
-      inputs: { python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', queue: 'q', run_id: runId },
+      inputs: {
+        python: REAL_PYTHON,
+        base_url: backend.url,
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/slowjob:latest',
+        queue: 'q',
+        run_id: runId
+      },
       env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5', FAULT_TEST_MARKER: marker },
       onStdout: (text, child) => {
         if (!killedAt && new RegExp(`W&B run ${runId} is running`).test(text)) {
@@ -235,7 +281,15 @@ describe('queue mode: a push whose answer was lost (real SDK)', () => {
       const runId = 'fault-lost-push'
       const run = await startAction({
         fake: false,
-        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/myjob:latest', queue: 'q', run_id: runId },
+        inputs: {
+          python: REAL_PYTHON,
+          base_url: proxy.url,
+          entity: 'ent',
+          project: 'proj',
+          job: 'ent/proj/myjob:latest',
+          queue: 'q',
+          run_id: runId
+        },
         env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
         timeoutMs: 90_000
       })
@@ -249,7 +303,10 @@ describe('queue mode: a push whose answer was lost (real SDK)', () => {
       const claimed = ops.filter((op) => op.kind === 'agent' && op.to === 'CLAIMED').map((op) => op.item)
       assert.equal(deleted.length, 1, 'one item was removed')
       assert.deepEqual(claimed, [run.outputs.queue_item_id], 'only the item followed was run')
-      assert.match(run.stdout, /The push was sent twice \(its first answer was lost\): queue item \S+ for the same run fault-lost-push removed/)
+      assert.match(
+        run.stdout,
+        /The push was sent twice \(its first answer was lost\): queue item \S+ for the same run fault-lost-push removed/
+      )
     } finally {
       await proxy.stop()
       await slow.stop()
@@ -263,7 +320,15 @@ describe('queue mode with a flaky backend (real SDK)', () => {
     try {
       const run = await startAction({
         fake: false,
-        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'fault-flaky' },
+        inputs: {
+          python: REAL_PYTHON,
+          base_url: proxy.url,
+          entity: 'ent',
+          project: 'proj',
+          job: 'ent/proj/myjob:latest',
+          queue: 'q',
+          run_id: 'fault-flaky'
+        },
         env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
         timeoutMs: 120_000
       })
@@ -285,10 +350,21 @@ describe('queue mode: the backend down while the run is followed (real SDK)', ()
       let fired = false
       const run = await startAction({
         fake: false,
-        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', queue: 'q', run_id: 'fault-followed' },
+        inputs: {
+          python: REAL_PYTHON,
+          base_url: proxy.url,
+          entity: 'ent',
+          project: 'proj',
+          job: 'ent/proj/slowjob:latest',
+          queue: 'q',
+          run_id: 'fault-followed'
+        },
         env: {
-          ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5',
-          WANDB_LAUNCH_ACTION_CALL_SECONDS: '1', WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS: '3'
+          ...realSdkEnv(),
+          WANDB_API_KEY: BACKEND_KEY,
+          WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5',
+          WANDB_LAUNCH_ACTION_CALL_SECONDS: '1',
+          WANDB_LAUNCH_ACTION_ERROR_REPORT_SECONDS: '3'
         },
         onStdout: (text, child: ChildProcess) => {
           if (fired || !/W&B run fault-followed is running/.test(text)) return
@@ -310,7 +386,10 @@ describe('queue mode: the backend down while the run is followed (real SDK)', ()
       assert.doesNotMatch(reports[0]!, /failing for/)
       assert.match(reports[1]!, /\(failing for [3-5]s\)$/)
       const lastReport = lines.lastIndexOf(reports.at(-1)!)
-      assert.ok(lines.slice(lastReport).some((l) => /W&B run fault-followed is running/.test(l)), 'followed again once the backend answered')
+      assert.ok(
+        lines.slice(lastReport).some((l) => /W&B run fault-followed is running/.test(l)),
+        'followed again once the backend answered'
+      )
       assert.equal(run.outputs.run_id, 'fault-followed')
     } finally {
       await proxy.stop()
@@ -331,7 +410,10 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
   after(async () => proxy.stop())
 
   /** SIGINT once the bridge waits on a GraphQL request and its output says where it is. */
-  async function cancelWhileHeld(inputs: Record<string, string>, where: RegExp): Promise<Omit<Faulted, 'requestsAtFault'> & { jobs: string }> {
+  async function cancelWhileHeld(
+    inputs: Record<string, string>,
+    where: RegExp
+  ): Promise<Omit<Faulted, 'requestsAtFault'> & { jobs: string }> {
     const marker = `fault-test-${randomUUID()}`
     const jobs = mkdtempSync(path.join(tmpdir(), 'fault-setup-jobs-'))
     let from = 0
@@ -359,8 +441,16 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
   }
 
   for (const [what, inputs, where] of [
-    ['direct local-process, during the login', { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-login' }, /Loaded credentials/],
-    ['direct local-process, during the job fetch', { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-fetch' }, /Launching job: ent\/proj\/myjob/],
+    [
+      'direct local-process, during the login',
+      { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-login' },
+      /Loaded credentials/
+    ],
+    [
+      'direct local-process, during the job fetch',
+      { job: 'ent/proj/myjob:latest', resource: 'local-process', run_id: 'setup-fetch' },
+      /Launching job: ent\/proj\/myjob/
+    ],
     ['queue mode, during the login', { job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'setup-queue' }, /Loaded credentials/]
   ] as const) {
     it(`${what}: SIGINT to exit within ${CANCEL_BOUND_SECONDS} s, nothing launched`, async () => {
@@ -379,7 +469,9 @@ describe('cancel while the SDK logs in or fetches the job, slow backend (real SD
       // what the SDK had sent before the cancel still reaches the server: nothing may start
       await new Promise((r) => setTimeout(r, (SLOW + 1) * 1000))
       assert.deepEqual(readdirSync(f.jobs), [], 'no job ran')
-      const pushed = oplog().filter((op) => op.kind === 'graphql' && String(op.op).startsWith('pushToRunQueue') && JSON.stringify(op).includes(inputs.run_id))
+      const pushed = oplog().filter(
+        (op) => op.kind === 'graphql' && String(op.op).startsWith('pushToRunQueue') && JSON.stringify(op).includes(inputs.run_id)
+      )
       assert.deepEqual(pushed, [], 'nothing was queued')
     })
   }

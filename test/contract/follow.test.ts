@@ -23,11 +23,7 @@ after(async () => {
   await slow?.stop()
 })
 
-function act(
-  backend: () => Backend,
-  inputs: Record<string, string>,
-  options: { signalOn?: RegExp } = {}
-): Promise<ActionRun> {
+function act(backend: () => Backend, inputs: Record<string, string>, options: { signalOn?: RegExp } = {}): Promise<ActionRun> {
   let signalled = false
   return startAction({
     fake: false,
@@ -74,7 +70,13 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
   })
 
   it('attach to a queue item whose run has not started yet: waits for the agent and the run, then passes', async () => {
-    const pushed = await act(() => slow, { job: 'ent/proj/metricjob:latest', queue: 'q', run_id: 'cattach-wait', config: metricjob({}), synchronous: 'false' })
+    const pushed = await act(() => slow, {
+      job: 'ent/proj/metricjob:latest',
+      queue: 'q',
+      run_id: 'cattach-wait',
+      config: metricjob({}),
+      synchronous: 'false'
+    })
     assert.equal(pushed.code, 0, pushed.stdout)
     const run = await act(() => slow, { attach: pushed.outputs.queue_item_id!, queue: 'q', progress_interval: '0' })
     assert.equal(run.code, 0, run.stdout)
@@ -85,10 +87,18 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
   })
 
   it("a failing queued run: the annotation holds its output.log's last lines", async () => {
-    const run = await act(() => quick, { job: 'ent/proj/metricjob:latest', queue: 'q', run_id: 'cqfail1', config: metricjob({ exit_code: 1 }) })
+    const run = await act(() => quick, {
+      job: 'ent/proj/metricjob:latest',
+      queue: 'q',
+      run_id: 'cqfail1',
+      config: metricjob({ exit_code: 1 })
+    })
     assert.equal(run.code, 1, run.stdout)
     const [annotation] = errors(run)
-    assert.match(annotation ?? '', /^W&B run cqfail1 failed \(.*\)\.\nLast 5 lines of its output\.log:\n {2}\[metricjob\] step 1\/5 eval\/acc=0\.186\n/)
+    assert.match(
+      annotation ?? '',
+      /^W&B run cqfail1 failed \(.*\)\.\nLast 5 lines of its output\.log:\n {2}\[metricjob\] step 1\/5 eval\/acc=0\.186\n/
+    )
     assert.match(annotation ?? '', /\n {2}\[metricjob\] step 5\/5 eval\/acc=0\.93$/)
     assert.match(run.summary, /<details><summary>Last 5 lines of its output\.log/)
   })
@@ -96,12 +106,20 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
   it('a failed item (failing-queue) shows its error and stage', async () => {
     const run = await act(() => quick, { job: 'ent/proj/myjob:latest', queue: 'failing-queue', run_id: 'cfq1' })
     assert.equal(run.code, 1, run.stdout)
-    assert.match(errors(run)[0] ?? '', /failed before W&B run cfq1 started: simulated launch agent failure \(failing-queue\): could not start ent\/proj\/myjob:latest\nStage: agent$/)
+    assert.match(
+      errors(run)[0] ?? '',
+      /failed before W&B run cfq1 started: simulated launch agent failure \(failing-queue\): could not start ent\/proj\/myjob:latest\nStage: agent$/
+    )
     assert.match(run.summary, /<li>Stage: agent<\/li>/)
   })
 
-  it("a local run that fails: the annotation has its exit code and last lines; attach to it fails with its state", async () => {
-    const run = await act(() => quick, { job: 'ent/proj/metricjob:latest', resource: 'local-process', run_id: 'clfail1', config: metricjob({ exit_code: 3, seconds_per_step: 0.05 }) })
+  it('a local run that fails: the annotation has its exit code and last lines; attach to it fails with its state', async () => {
+    const run = await act(() => quick, {
+      job: 'ent/proj/metricjob:latest',
+      resource: 'local-process',
+      run_id: 'clfail1',
+      config: metricjob({ exit_code: 3, seconds_per_step: 0.05 })
+    })
     assert.equal(run.code, 1, run.stdout)
     const [annotation] = errors(run)
     assert.match(annotation ?? '', /^W&B run clfail1 failed .*\nExit code 3\nLast \d+ lines of its output:\n/)
@@ -111,7 +129,10 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
     const attached = await act(() => quick, { attach: 'ent/proj/clfail1' })
     assert.equal(attached.code, 1, attached.stdout)
     assert.equal(attached.outputs.state, 'failed')
-    assert.match(errors(attached)[0] ?? '', /^W&B run clfail1 failed \(.*\/ent\/proj\/runs\/clfail1\)\.\nLast \d+ lines of its output\.log:\n[\s\S]*exiting 3/)
+    assert.match(
+      errors(attached)[0] ?? '',
+      /^W&B run clfail1 failed \(.*\/ent\/proj\/runs\/clfail1\)\.\nLast \d+ lines of its output\.log:\n[\s\S]*exiting 3/
+    )
   })
 
   it('attach to a finished run passes, with its outputs', async () => {
@@ -122,7 +143,10 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
     assert.equal(run.outputs.state, 'finished')
     assert.equal(run.outputs.run_url, `${quick.url}/ent/proj/runs/cdone1`)
     // nothing to wait for: its end is the first state seen
-    assert.deepEqual([...run.stdout.matchAll(/^\[[^\]]+\] (.*)$/gm)].map((m) => m[1]), ['W&B run cdone1 finished'])
+    assert.deepEqual(
+      [...run.stdout.matchAll(/^\[[^\]]+\] (.*)$/gm)].map((m) => m[1]),
+      ['W&B run cdone1 finished']
+    )
   })
 
   it('attach to a running run waits for it; SIGINT stops it (stopRun)', async () => {
@@ -133,7 +157,10 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'killed')
     assert.match(errors(run)[0] ?? '', /^Cancelled: W&B run crun1 was stopped/)
-    assert.deepEqual(stoppedRuns(quick).filter((r) => r === 'ent/proj/crun1'), ['ent/proj/crun1'])
+    assert.deepEqual(
+      stoppedRuns(quick).filter((r) => r === 'ent/proj/crun1'),
+      ['ent/proj/crun1']
+    )
   })
 
   it('attach honours timeout: the run is stopped when it passes', async () => {
@@ -145,6 +172,9 @@ describe('following runs with the real SDK', { concurrency: 4 }, () => {
     assert.equal(run.outputs.timed_out, 'true')
     assert.equal(run.outputs.state, 'killed')
     assert.match(errors(run)[0] ?? '', /did not finish within the timeout of 3\.0s/)
-    assert.deepEqual(stoppedRuns(quick).filter((r) => r === 'ent/proj/crun2'), ['ent/proj/crun2'])
+    assert.deepEqual(
+      stoppedRuns(quick).filter((r) => r === 'ent/proj/crun2'),
+      ['ent/proj/crun2']
+    )
   })
 })

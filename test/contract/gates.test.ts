@@ -27,11 +27,15 @@ function gates(run: ActionRun): GateRowOutput[] {
 
 /** The run's tags as the real SDK's public API reads them. */
 function tagsOf(backend: Backend, runId: string): string[] {
-  const r = spawnSync(REAL_PYTHON, ['-c', 'import json, sys, wandb\nprint(json.dumps(wandb.Api().run("ent/proj/" + sys.argv[1]).tags))', runId], {
-    encoding: 'utf8',
-    env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' },
-    timeout: 60_000
-  })
+  const r = spawnSync(
+    REAL_PYTHON,
+    ['-c', 'import json, sys, wandb\nprint(json.dumps(wandb.Api().run("ent/proj/" + sys.argv[1]).tags))', runId],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...realSdkEnv(), WANDB_BASE_URL: backend.url, WANDB_API_KEY: BACKEND_KEY, WANDB_SILENT: 'true' },
+      timeout: 60_000
+    }
+  )
   assert.equal(r.status, 0, r.stderr)
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as string[]
 }
@@ -66,10 +70,13 @@ describe('gates on real runs in direct mode', () => {
     assert.equal(first.code, 1, first.stdout)
     assert.equal(first.outputs.state, 'finished')
     assert.equal(first.outputs.gates_passed, 'false')
-    assert.deepEqual(gates(first).map((g) => [g.metric, g.op, g.threshold, g.value, g.passed]), [
-      ['eval/acc', '>=', 0.9, 0.93, true],
-      ['eval/acc', '>=', 0.95, 0.93, false]
-    ])
+    assert.deepEqual(
+      gates(first).map((g) => [g.metric, g.op, g.threshold, g.value, g.passed]),
+      [
+        ['eval/acc', '>=', 0.9, 0.93, true],
+        ['eval/acc', '>=', 0.95, 0.93, false]
+      ]
+    )
     assert.deepEqual(JSON.parse(first.outputs.metrics!), { 'eval/acc': 0.93 })
     assert.equal(JSON.parse(first.outputs.summary!)['eval/acc'], 0.93)
     assert.equal(JSON.parse(first.outputs.summary!).loss, 0.25)
@@ -106,7 +113,11 @@ describe('gates on real runs in direct mode', () => {
     const run = await launch(backend, 'gates-d', 0.93, { gates: 'eval/acc >= baseline', baseline: '{tags: nobody-has-this}' })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(gates(run)[0]!.note, 'no baseline')
-    const lenient = await launch(backend, 'gates-e', 0.93, { gates: 'eval/acc >= baseline', baseline: '{tags: nobody-has-this}', gate_missing: 'pass' })
+    const lenient = await launch(backend, 'gates-e', 0.93, {
+      gates: 'eval/acc >= baseline',
+      baseline: '{tags: nobody-has-this}',
+      gate_missing: 'pass'
+    })
     assert.equal(lenient.code, 0, lenient.stdout)
   })
 
@@ -120,7 +131,15 @@ describe('gates on real runs in direct mode', () => {
   it('a metric the run did not log fails with gate_missing fail, passes with gate_missing pass', async () => {
     const strict = await launch(backend, 'gates-g', 0.93, { gates: 'test/f1 >= 0.5' })
     assert.equal(strict.code, 1, strict.stdout)
-    assert.deepEqual(gates(strict)[0], { metric: 'test/f1', op: '>=', threshold: 0.5, value: null, baseline: null, passed: false, note: 'not logged' })
+    assert.deepEqual(gates(strict)[0], {
+      metric: 'test/f1',
+      op: '>=',
+      threshold: 0.5,
+      value: null,
+      baseline: null,
+      passed: false,
+      note: 'not logged'
+    })
     assert.deepEqual(JSON.parse(strict.outputs.metrics!), { 'test/f1': null })
     const lenient = await launch(backend, 'gates-h', 0.93, { gates: 'test/f1 >= 0.5', gate_missing: 'pass' })
     assert.equal(lenient.code, 0, lenient.stdout)
@@ -133,7 +152,12 @@ describe('gates on a real run in queue mode', () => {
   let run: ActionRun
   before(async () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON, agentDelay: 0.5 })
-    run = await launch(backend, 'gates-q1', 0.93, { resource: '', queue: 'default', gates: 'eval/acc >= 0.9\neval/acc >= 0.95', tags: 'queued-ci' })
+    run = await launch(backend, 'gates-q1', 0.93, {
+      resource: '',
+      queue: 'default',
+      gates: 'eval/acc >= 0.9\neval/acc >= 0.95',
+      tags: 'queued-ci'
+    })
   })
   after(async () => backend.stop())
 
@@ -141,7 +165,10 @@ describe('gates on a real run in queue mode', () => {
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'finished')
     assert.equal(run.outputs.gates_passed, 'false')
-    assert.deepEqual(gates(run).map((g) => g.passed), [true, false])
+    assert.deepEqual(
+      gates(run).map((g) => g.passed),
+      [true, false]
+    )
     assert.equal(JSON.parse(run.outputs.summary!)['eval/acc'], 0.93)
   })
   it('tags the queued run', () => assert.deepEqual(tagsOf(backend, 'gates-q1'), ['queued-ci']))

@@ -42,7 +42,11 @@ describe('a large run config, local-process (real SDK)', () => {
     assert.equal(run.outputs.state, 'finished')
     const name = readdirSync(out).find((f) => f.startsWith('env-metricjob-'))
     assert.ok(name, 'the job ran and wrote what it saw')
-    const seen = JSON.parse(readFileSync(path.join(out, name!), 'utf8')) as { config: { blob?: string }; env: Record<string, string>; argv: string[] }
+    const seen = JSON.parse(readFileSync(path.join(out, name!), 'utf8')) as {
+      config: { blob?: string }
+      env: Record<string, string>
+      argv: string[]
+    }
     assert.equal(seen.config.blob?.length, blob.length, 'wandb.init read the whole run config')
     assert.ok(seen.env.WANDB_LAUNCH_CONFIG_PATH, 'through the file')
     assert.equal(seen.env.WANDB_CONFIG, undefined)

@@ -25,7 +25,11 @@ function launch(inputs: Record<string, string>, env: Record<string, string> = {}
 }
 
 /** The harness jobs write their dump where HARNESS_OUT_DIR points; RUNNER_TEMP is the test dir. */
-function harnessEnv(run: ActionRun, job: string, runId: string): { env: Record<string, string>; argv: string[]; pid: number; ppid: number } {
+function harnessEnv(
+  run: ActionRun,
+  job: string,
+  runId: string
+): { env: Record<string, string>; argv: string[]; pid: number; ppid: number } {
   return JSON.parse(readFileSync(path.join(run.dir, 'jobs', `env-${job}-${runId}.json`), 'utf8'))
 }
 
@@ -74,7 +78,10 @@ describe('ent/proj/failjob with the real SDK', () => {
     // the verdict, then (issue 13) the exit code and the job's last lines (test/contract/follow.test.ts)
     const [annotation, ...more] = errors(run)
     assert.deepEqual(more, [])
-    assert.equal(annotation?.split('\n').slice(0, 2).join('\n'), `W&B run contract-fail-1 failed (${backend.url}/ent/proj/runs/contract-fail-1).\nExit code 1`)
+    assert.equal(
+      annotation?.split('\n').slice(0, 2).join('\n'),
+      `W&B run contract-fail-1 failed (${backend.url}/ent/proj/runs/contract-fail-1).\nExit code 1`
+    )
   })
 })
 
@@ -84,7 +91,10 @@ describe('SDK errors with the real SDK', () => {
     assert.equal(run.code, 1)
     const [message] = errors(run)
     // the cause-and-fix line first (test/contract/errors.test.ts), then the SDK's message
-    assert.match(message ?? '', /^Job nosuchjob:latest was not found in ent\/proj: .*\nwandb said: Error accessing job ent\/proj\/nosuchjob:latest: Job artifact ent\/proj\/nosuchjob:latest not found/)
+    assert.match(
+      message ?? '',
+      /^Job nosuchjob:latest was not found in ent\/proj: .*\nwandb said: Error accessing job ent\/proj\/nosuchjob:latest: Job artifact ent\/proj\/nosuchjob:latest not found/
+    )
     assert.ok(!/Traceback/.test(message ?? ''))
     assert.match(run.stdout, /::debug::Traceback/)
     assert.equal(run.outputs.run_id, undefined)
@@ -129,19 +139,33 @@ describe("the launcher's wandb-core with the real SDK", () => {
     let dir = ''
     const running = startAction({
       fake: false,
-      inputs: { resource: 'local-process', python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', run_id: 'contract-one-core' },
+      inputs: {
+        resource: 'local-process',
+        python: REAL_PYTHON,
+        base_url: backend.url,
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/slowjob:latest',
+        run_id: 'contract-one-core'
+      },
       env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, HARNESS_OUT_DIR: '{dir}/jobs', HARNESS_SLEEP: '2' },
       onStart: (_child, runDir) => (dir = runDir),
       timeoutMs: 60_000
     })
-    const cores = await waitFor('the job to start', () => {
-      try {
-        const job = JSON.parse(readFileSync(path.join(dir, 'jobs', 'env-slowjob-contract-one-core.json'), 'utf8')) as { ppid: number }
-        return processes().filter((p) => p.ppid === job.ppid && p.cmdline.includes('wandb-core')).map((p) => p.pid)
-      } catch {
-        return undefined
-      }
-    }, 20_000)
+    const cores = await waitFor(
+      'the job to start',
+      () => {
+        try {
+          const job = JSON.parse(readFileSync(path.join(dir, 'jobs', 'env-slowjob-contract-one-core.json'), 'utf8')) as { ppid: number }
+          return processes()
+            .filter((p) => p.ppid === job.ppid && p.cmdline.includes('wandb-core'))
+            .map((p) => p.pid)
+        } catch {
+          return undefined
+        }
+      },
+      20_000
+    )
     const run = await running
     assert.equal(run.code, 0, run.stdout)
     assert.equal(cores.length, 1, `the bridge's wandb-core processes while the job ran: ${cores.join(', ') || 'none'}`)

@@ -46,11 +46,22 @@ describe('an older W&B server (real SDK)', { concurrency: 2 }, () => {
     const run = await act({ job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'old-ok' })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.state, 'finished')
-    assert.deepEqual(agentOps(run.outputs.queue_item_id!).map((op) => op.to), ['CLAIMED', 'running', 'finished'])
+    assert.deepEqual(
+      agentOps(run.outputs.queue_item_id!).map((op) => op.to),
+      ['CLAIMED', 'running', 'finished']
+    )
     // the server refused the SDK's push with runSpec and the action's item query with error: both fell back
-    const refused = oplog().filter((op) => op.kind === 'graphql' && op.refused).map((op) => `${op.op}: ${(op.refused as string[]).join(' ')}`)
-    assert.ok(refused.some((r) => r.startsWith('pushToRunQueueByName: Cannot query field "runSpec" on type "PushToRunQueueByNamePayload".')), refused.join('\n'))
-    assert.ok(refused.some((r) => r.startsWith('GetRunQueueItem: Cannot query field "error" on type "RunQueueItem".')), refused.join('\n'))
+    const refused = oplog()
+      .filter((op) => op.kind === 'graphql' && op.refused)
+      .map((op) => `${op.op}: ${(op.refused as string[]).join(' ')}`)
+    assert.ok(
+      refused.some((r) => r.startsWith('pushToRunQueueByName: Cannot query field "runSpec" on type "PushToRunQueueByNamePayload".')),
+      refused.join('\n')
+    )
+    assert.ok(
+      refused.some((r) => r.startsWith('GetRunQueueItem: Cannot query field "error" on type "RunQueueItem".')),
+      refused.join('\n')
+    )
     assert.equal(reasonLines(run).length, 1, run.stdout)
   })
 
@@ -65,7 +76,9 @@ describe('an older W&B server (real SDK)', { concurrency: 2 }, () => {
     const run = await act({ job: 'ent/proj/myjob:latest', queue: 'failing-queue', run_id: 'old-item-fail' })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'failed')
-    assert.deepEqual(errors(run), [`The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run old-item-fail started: no reason given`])
+    assert.deepEqual(errors(run), [
+      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run old-item-fail started: no reason given`
+    ])
     assert.equal(reasonLines(run).length, 1, run.stdout)
   })
 
@@ -89,7 +102,10 @@ describe('an older W&B server (real SDK)', { concurrency: 2 }, () => {
     const run = await act({ job: 'ent/proj/myjob:latest', queue: 'stuck-queue', run_id: 'old-cancel-pending' }, /Queued on stuck-queue/)
     assert.equal(run.code, 1, run.stdout)
     assert.match(errors(run)[0] ?? '', /^Cancelled before an agent started the run: it was removed from the queue/)
-    assert.deepEqual(agentOps(run.outputs.queue_item_id!).map((op) => op.event), ['item_deleted'])
+    assert.deepEqual(
+      agentOps(run.outputs.queue_item_id!).map((op) => op.event),
+      ['item_deleted']
+    )
   })
 
   it("a push sent twice: the duplicate check falls back to the SDK's fields and says what it cannot see", async () => {
@@ -99,13 +115,21 @@ describe('an older W&B server (real SDK)', { concurrency: 2 }, () => {
     try {
       const run = await startAction({
         fake: false,
-        inputs: { python: REAL_PYTHON, base_url: proxy.url, entity: 'ent', project: 'proj', job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'old-twice' },
+        inputs: {
+          python: REAL_PYTHON,
+          base_url: proxy.url,
+          entity: 'ent',
+          project: 'proj',
+          job: 'ent/proj/myjob:latest',
+          queue: 'q',
+          run_id: 'old-twice'
+        },
         env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
         timeoutMs: 90_000
       })
       assert.equal(run.code, 0, run.stdout)
       assert.equal(run.outputs.state, 'finished')
-      const said = run.stdout.split('\n').filter((l) => l.includes('does not show a queue item\'s run spec'))
+      const said = run.stdout.split('\n').filter((l) => l.includes("does not show a queue item's run spec"))
       assert.equal(said.length, 1, run.stdout)
       assert.match(said[0]!, /a second item of run old-twice from a push sent twice is seen only once an agent has claimed it/)
     } finally {

@@ -39,14 +39,22 @@ interface Recorded {
 
 /** The run as the real SDK's public API reads it: config (user keys), internal keys, notes. */
 function recorded(backend: Backend, runId: string): Recorded {
-  return python(backend, `
+  return python(
+    backend,
+    `
 run = api.run("ent/proj/" + arg)
-print(json.dumps({"config": run.config, "raw": sorted(run.rawconfig), "notes": run.notes, "state": run.state}))`, runId) as Recorded
+print(json.dumps({"config": run.config, "raw": sorted(run.rawconfig), "notes": run.notes, "state": run.state}))`,
+    runId
+  ) as Recorded
 }
 
 /** The IDs of the runs in ent/proj that match `filters`, through the public API's runs(). */
 function matching(backend: Backend, filters: Record<string, unknown>): string[] {
-  return python(backend, 'print(json.dumps(sorted(r.id for r in api.runs("ent/proj", filters=json.loads(arg)))))', JSON.stringify(filters)) as string[]
+  return python(
+    backend,
+    'print(json.dumps(sorted(r.id for r in api.runs("ent/proj", filters=json.loads(arg)))))',
+    JSON.stringify(filters)
+  ) as string[]
 }
 
 function python(backend: Backend, code: string, arg: string): unknown {
@@ -100,7 +108,13 @@ describe('provenance on the runs the action launches', { concurrency: 3 }, () =>
   after(async () => backend?.stop())
 
   it('direct mode: config.github beside the run config, the workflow run in the notes, found by a config.github filter', async () => {
-    const run = await launchMetricJob(backend, { resource: 'local-process' }, 'cprov-d1', { metrics: METRICS, steps: 3 }, { env: runner(SHA1) })
+    const run = await launchMetricJob(
+      backend,
+      { resource: 'local-process' },
+      'cprov-d1',
+      { metrics: METRICS, steps: 3 },
+      { env: runner(SHA1) }
+    )
     assert.equal(run.code, 0, run.stdout)
     assert.doesNotMatch(run.stdout, /::warning::/)
     const r = recorded(backend, 'cprov-d1')
@@ -117,7 +131,13 @@ describe('provenance on the runs the action launches', { concurrency: 3 }, () =>
   })
 
   it('queue mode: the agent starts the job, and the run carries the provenance all the same', async () => {
-    const run = await launchMetricJob(backend, { queue: 'q' }, 'cprov-q1', { metrics: METRICS, steps: 3 }, { env: { ...runner(SHA2, '7002'), ...POLL } })
+    const run = await launchMetricJob(
+      backend,
+      { queue: 'q' },
+      'cprov-q1',
+      { metrics: METRICS, steps: 3 },
+      { env: { ...runner(SHA2, '7002'), ...POLL } }
+    )
     assert.equal(run.code, 0, run.stdout)
     const r = recorded(backend, 'cprov-q1')
     const { launch_key: key, ...github } = r.config.github as Record<string, unknown>
@@ -129,7 +149,13 @@ describe('provenance on the runs the action launches', { concurrency: 3 }, () =>
   })
 
   it('provenance: false writes nothing', async () => {
-    const run = await launchMetricJob(backend, { resource: 'local-process', provenance: 'false' }, 'cprov-off', { metrics: METRICS, steps: 2 }, { env: runner(SHA1) })
+    const run = await launchMetricJob(
+      backend,
+      { resource: 'local-process', provenance: 'false' },
+      'cprov-off',
+      { metrics: METRICS, steps: 2 },
+      { env: runner(SHA1) }
+    )
     assert.equal(run.code, 0, run.stdout)
     const r = recorded(backend, 'cprov-off')
     assert.equal(r.config.github, undefined)
@@ -143,8 +169,13 @@ describe('reuse: no second launch of the same inputs on the same commit', () => 
     backend = await startBackend({ entrypoint: REAL_PYTHON })
   })
   after(async () => backend?.stop())
-  const launch = (runId: string, sha: string, runConfig: Record<string, unknown>, more: Record<string, string> = {}, workflowRun = '7001') =>
-    launchMetricJob(backend, { resource: 'local-process', reuse: 'true', ...more }, runId, runConfig, { env: runner(sha, workflowRun) })
+  const launch = (
+    runId: string,
+    sha: string,
+    runConfig: Record<string, unknown>,
+    more: Record<string, string> = {},
+    workflowRun = '7001'
+  ) => launchMetricJob(backend, { resource: 'local-process', reuse: 'true', ...more }, runId, runConfig, { env: runner(sha, workflowRun) })
   const runs = () => matching(backend, {})
 
   it('judges the finished run instead of launching; another commit, other inputs or a failed run launch anew', async () => {
@@ -159,8 +190,14 @@ describe('reuse: no second launch of the same inputs on the same commit', () => 
     assert.equal(again.outputs.state, 'finished')
     assert.equal(again.outputs.gates_passed, 'true')
     assert.equal(JSON.parse(again.outputs.summary ?? '{}')['eval/acc'], 0.93)
-    assert.match(again.stdout, /reuse: W&B run creuse-a \(finished, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1\) ran the same launch inputs on commit 111111111111: it is judged instead of launching a new run/)
-    assert.match(again.stdout, /Reused W&B run creuse-a, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1: the same launch inputs on this commit \(reuse: true\), so nothing was launched\. W&B run creuse-a finished/)
+    assert.match(
+      again.stdout,
+      /reuse: W&B run creuse-a \(finished, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1\) ran the same launch inputs on commit 111111111111: it is judged instead of launching a new run/
+    )
+    assert.match(
+      again.stdout,
+      /Reused W&B run creuse-a, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1: the same launch inputs on this commit \(reuse: true\), so nothing was launched\. W&B run creuse-a finished/
+    )
     assert.match(again.summary, /Reused/)
     assert.ok(!runs().includes('creuse-b'), 'no run creuse-b on W&B')
     // the run keeps the provenance of its own launch
@@ -189,7 +226,7 @@ describe('reuse follows a run of the same launch still running', () => {
   })
   after(async () => backend?.stop())
 
-  it('a second step on the same commit follows the first one\'s run to its end', async () => {
+  it("a second step on the same commit follows the first one's run to its end", async () => {
     const inputs = { job: 'ent/proj/slowjob:latest', queue: 'q', reuse: 'true' }
     let running!: () => void
     const seen = new Promise<void>((resolve) => (running = resolve))
@@ -210,7 +247,10 @@ describe('reuse follows a run of the same launch still running', () => {
     assert.equal(second.code, 0, second.stdout)
     assert.equal(second.outputs.run_id, 'clive-a')
     assert.equal(second.outputs.state, 'finished')
-    assert.match(second.stdout, /reuse: W&B run clive-a \(running, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1\)[^\n]*it is followed instead of launching a new run/)
+    assert.match(
+      second.stdout,
+      /reuse: W&B run clive-a \(running, launched by workflow run https:\/\/github\.com\/octo\/models\/actions\/runs\/7001\/attempts\/1\)[^\n]*it is followed instead of launching a new run/
+    )
     assert.deepEqual(matching(backend, {}), ['clive-a'])
   })
 })
@@ -235,7 +275,9 @@ describe('attach waits for a run that is not on W&B yet', { concurrency: 3 }, ()
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_id, 'cappear1')
     assert.equal(run.outputs.state, 'finished')
-    const waits = [...run.stdout.matchAll(/W&B run cappear1 is not on W&B yet \(its job has not called wandb\.init\): waiting for it up to 10m 00s/g)]
+    const waits = [
+      ...run.stdout.matchAll(/W&B run cappear1 is not on W&B yet \(its job has not called wandb\.init\): waiting for it up to 10m 00s/g)
+    ]
     assert.ok(waits.length >= 2, `said every progress interval while waiting:\n${run.stdout}`)
     // the launch left no provenance (its run did not exist yet): the attaching workflow's is written
     assert.equal((recorded(slow, 'cappear1').config.github as Record<string, unknown>).run_id, '7004')
@@ -248,7 +290,10 @@ describe('attach waits for a run that is not on W&B yet', { concurrency: 3 }, ()
     assert.equal(run.outputs.state, 'not_launched')
     assert.equal(run.outputs.timed_out, 'false')
     assert.equal(run.outputs.run_id, undefined)
-    assert.match(errors(run)[0] ?? '', /^W&B run ent\/proj\/cnever1 never started: it was not on W&B within 3\.0s \(queue_timeout; empty waits 10m\)\. Check that the step that launched it succeeded and that attach is its entity, project and run_id outputs/)
+    assert.match(
+      errors(run)[0] ?? '',
+      /^W&B run ent\/proj\/cnever1 never started: it was not on W&B within 3\.0s \(queue_timeout; empty waits 10m\)\. Check that the step that launched it succeeded and that attach is its entity, project and run_id outputs/
+    )
   })
 
   it('a cancel during the wait ends it at once, and so does timeout', async () => {

@@ -19,16 +19,31 @@ describe('queue mode requests with the real SDK', () => {
   it('asks nothing again after the push, and polls a running run once per poll, every 5 s', async () => {
     const run = await startAction({
       fake: false,
-      inputs: { python: REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj', job: 'ent/proj/slowjob:latest', queue: 'q', run_id: 'cq-req-1' },
+      inputs: {
+        python: REAL_PYTHON,
+        base_url: backend.url,
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/slowjob:latest',
+        queue: 'q',
+        run_id: 'cq-req-1'
+      },
       env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY },
       timeoutMs: 90_000
     })
     assert.equal(run.code, 0, run.stdout)
-    const ops = readFileSync(backend.oplog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+    const ops = readFileSync(backend.oplog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     const graphql = ops.filter((op) => op.kind === 'graphql').map((op) => String(op.op))
     const push = graphql.indexOf('pushToRunQueueByName')
     assert.ok(push >= 0, graphql.join(' '))
-    assert.deepEqual(graphql.slice(push + 1).filter((op) => SET_UP_QUERIES.includes(op)), [], graphql.join(' '))
+    assert.deepEqual(
+      graphql.slice(push + 1).filter((op) => SET_UP_QUERIES.includes(op)),
+      [],
+      graphql.join(' ')
+    )
     // the run runs ~12 s once claimed (2 s after the push) and ends 2 s later: at a poll every 5 s,
     // a handful of polls; the old backoff's first 2 s polls, or two requests per poll, give more
     const afterPush = graphql.slice(push + 1)

@@ -60,7 +60,7 @@ describe('queue mode against a server that scopes and refuses (real SDK)', { con
     assert.deepEqual(JSON.parse(String((push!.variables as Record<string, unknown>).templateVariableValues)), { gpus: 2, size: 'large' })
   })
 
-  it("template variables that do not fit are an error naming each one; nothing is pushed", async () => {
+  it('template variables that do not fit are an error naming each one; nothing is pushed', async () => {
     const run = await enqueue({ queue: 'tv-queue', run_id: 'qs-tv-bad', template_variables: 'gpus: 9\nsize: huge\nzone: eu' })
     assert.equal(run.code, 1, run.stdout)
     const [message] = errors(run)
@@ -80,14 +80,19 @@ describe('queue mode against a server that scopes and refuses (real SDK)', { con
     const [push] = pushes('qs-qe-ok')
     assert.equal((push!.variables as Record<string, unknown>).entityName, 'team')
     // the item was read in team's queue (an item of another entity's queue is null there)
-    const reads = oplog().filter((op) => op.op === 'GetRunQueueItem' && (op.variables as Record<string, unknown>).itemId === run.outputs.queue_item_id)
+    const reads = oplog().filter(
+      (op) => op.op === 'GetRunQueueItem' && (op.variables as Record<string, unknown>).itemId === run.outputs.queue_item_id
+    )
     assert.ok(reads.length > 0)
     for (const op of reads) assert.equal((op.variables as Record<string, unknown>).entityName, 'team')
 
     const cancelled = await enqueue({ queue: 'stuck-queue', run_id: 'qs-qe-cancel', config }, /Queued on stuck-queue/)
     assert.equal(cancelled.code, 1, cancelled.stdout)
     assert.match(errors(cancelled)[0] ?? '', /^Cancelled before an agent started the run: it was removed from the queue/)
-    assert.deepEqual(agentOps(cancelled.outputs.queue_item_id!).map((op) => op.event), ['item_deleted'])
+    assert.deepEqual(
+      agentOps(cancelled.outputs.queue_item_id!).map((op) => op.event),
+      ['item_deleted']
+    )
   })
 
   it('a removal the server refuses (success: false): the action says the item was not removed', async () => {
@@ -95,16 +100,26 @@ describe('queue mode against a server that scopes and refuses (real SDK)', { con
     assert.equal(run.code, 1, run.stdout)
     const item = run.outputs.queue_item_id!
     const [message] = errors(run)
-    assert.match(message ?? '', new RegExp(`^No agent picked up queue item ${item} on keep-queue within the queue_timeout of 2\\.0s: removing it failed, remove it by hand\\.`))
+    assert.match(
+      message ?? '',
+      new RegExp(
+        `^No agent picked up queue item ${item} on keep-queue within the queue_timeout of 2\\.0s: removing it failed, remove it by hand\\.`
+      )
+    )
     assert.match(message ?? '', /W&B did not remove queue item \S+ from keep-queue/)
-    assert.deepEqual(agentOps(item).map((op) => op.event), ['item_kept'])
+    assert.deepEqual(
+      agentOps(item).map((op) => op.event),
+      ['item_kept']
+    )
   })
 
   it('a failed item on a server without RunQueueItem.error: the step fails, the reason left out in one plain line', async () => {
     const run = await enqueue({ queue: 'failing-queue', run_id: 'qs-fail' })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'failed')
-    assert.deepEqual(errors(run), [`The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run qs-fail started: no reason given`])
+    assert.deepEqual(errors(run), [
+      `The queue item ${run.outputs.queue_item_id} on failing-queue failed before W&B run qs-fail started: no reason given`
+    ])
     const said = run.stdout.split('\n').filter((l) => l.includes('does not report why a queue item failed'))
     assert.equal(said.length, 1, run.stdout)
   })

@@ -92,7 +92,12 @@ describe('queue mode with the real SDK', { concurrency: 2 }, () => {
       ['CLAIMED', 'running', 'finished']
     )
     // one log line per change
-    for (const line of [/^\[.*\] Queued on q as item /, /^\[.*\] Picked up by an agent: W&B run cq-ok-1/, /^\[.*\] W&B run cq-ok-1 is running/, /^\[.*\] W&B run cq-ok-1 finished/]) {
+    for (const line of [
+      /^\[.*\] Queued on q as item /,
+      /^\[.*\] Picked up by an agent: W&B run cq-ok-1/,
+      /^\[.*\] W&B run cq-ok-1 is running/,
+      /^\[.*\] W&B run cq-ok-1 finished/
+    ]) {
       assert.equal(run.stdout.split('\n').filter((l) => line.test(l)).length, 1, `${line} once in:\n${run.stdout}`)
     }
     // the SDK prints the launch spec: redacted, and the secret-looking value is masked as well
@@ -116,7 +121,9 @@ describe('queue mode with the real SDK', { concurrency: 2 }, () => {
       assert.equal(run.code, 1, run.stdout)
       assert.equal(run.outputs.state, state)
       // the verdict, then (issue 13) why: this simulated run logged no output.log
-      assert.deepEqual(errors(run), [`W&B run ${runId} ${state} (${backend.url}/ent/proj/runs/${runId}).\nNo output.log lines: W&B has no output.log for the run`])
+      assert.deepEqual(errors(run), [
+        `W&B run ${runId} ${state} (${backend.url}/ent/proj/runs/${runId}).\nNo output.log lines: W&B has no output.log for the run`
+      ])
       if (state === 'preempted') {
         // preempting lasts a quarter of a second here: polls may or may not see it, the server did
         const states = agentOps(run.outputs.queue_item_id!).map((op) => op.to)

@@ -15,7 +15,10 @@ function assertLoggedRun(run: PublicRun): void {
   assert.equal(run.state, 'finished')
   for (const [key, value] of Object.entries(METRICS)) assert.equal(run.summary[key], value, key)
   assert.equal(run.history.length, 5)
-  assert.deepEqual(run.history.map((row) => row._step), [0, 1, 2, 3, 4])
+  assert.deepEqual(
+    run.history.map((row) => row._step),
+    [0, 1, 2, 3, 4]
+  )
   assert.equal(run.history[4]!['eval/acc'], 0.93)
   for (let i = 1; i <= 5; i++) assert.match(run.log, new RegExp(`\\[metricjob\\] step ${i}/5 `))
 }
@@ -25,8 +28,13 @@ describe('a real run in direct mode (local-process)', () => {
   let run: ActionRun
   before(async () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON })
-    run = await launchMetricJob(backend, { resource: 'local-process' }, 'contract-metrics-1',
-      { metrics: METRICS, steps: 5, seconds_per_step: 0.1 }, { env: { HARNESS_OUT_DIR: '{dir}/jobs' } })
+    run = await launchMetricJob(
+      backend,
+      { resource: 'local-process' },
+      'contract-metrics-1',
+      { metrics: METRICS, steps: 5, seconds_per_step: 0.1 },
+      { env: { HARNESS_OUT_DIR: '{dir}/jobs' } }
+    )
   })
   after(async () => backend.stop())
 
@@ -37,7 +45,7 @@ describe('a real run in direct mode (local-process)', () => {
   it('W&B has the run finished, with the summary, 5 history rows and the printed lines', () => {
     assertLoggedRun(readBack(backend, 'contract-metrics-1'))
   })
-  it('the job ran with a wandb-core of its own, not the launcher\'s', () => {
+  it("the job ran with a wandb-core of its own, not the launcher's", () => {
     const job = JSON.parse(readFileSync(path.join(run.dir, 'jobs', 'env-metricjob-contract-metrics-1.json'), 'utf8'))
     assert.equal(job.env.WANDB_RUN_ID, 'contract-metrics-1')
     // dumped after wandb.init, which names the service it started: "3-<pid of its starter>-..."
@@ -51,8 +59,13 @@ describe('a real run in queue mode', () => {
   let run: ActionRun
   before(async () => {
     backend = await startBackend({ entrypoint: REAL_PYTHON, agentDelay: 0.5 })
-    run = await launchMetricJob(backend, { queue: 'default' }, 'contract-metrics-q1', { metrics: METRICS, steps: 5 },
-      { env: { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' } })
+    run = await launchMetricJob(
+      backend,
+      { queue: 'default' },
+      'contract-metrics-q1',
+      { metrics: METRICS, steps: 5 },
+      { env: { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' } }
+    )
   })
   after(async () => backend.stop())
 

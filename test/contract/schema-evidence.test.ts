@@ -20,7 +20,7 @@ function site(venv: string): string | undefined {
 }
 
 describe('the test backend schema against the real SDK sources', () => {
-  it("every note names a source whose documents use that type or field", () => {
+  it('every note names a source whose documents use that type or field', () => {
     const sites = ['wandb-venv', 'wandb-0.17.3', 'wandb-0.18.7'].map(site).filter((s): s is string => !!s)
     assert.ok(sites[0]?.includes('wandb-venv'), 'wandb 0.30.0 is provided')
     const r = spawnSync(BACKEND_PYTHON, [path.join(BACKEND_DIR, 'schema_evidence.py'), '--only-given', 'check', ...sites], {

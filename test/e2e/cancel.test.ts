@@ -29,7 +29,7 @@ async function cancelWhileRunning(inputs: Record<string, string>, signals: NodeJ
       void (async () => {
         if (inputs.resource && inputs.resource !== 'local-process') {
           // submitted: the run_id output is written before the action starts waiting
-          await waitFor('the remote run', () => (readFileSync(path.join(dir, 'output'), 'utf8').includes('run_id<<') || undefined))
+          await waitFor('the remote run', () => readFileSync(path.join(dir, 'output'), 'utf8').includes('run_id<<') || undefined)
         } else {
           job = await waitFor('the job to start', () => jobDump(dir, inputs.run_id!))
         }
@@ -88,7 +88,10 @@ describe('cancelling a remote run', () => {
   it('calls cancel() and reports the state after it', async () => {
     const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'remote1', resource: 'kubernetes' }, ['SIGINT'])
     assertStopped(c, 'remote1')
-    assert.deepEqual(c.run.calls.filter((call) => call.call === 'cancel').map((call) => call.run), ['launch-remote1'])
+    assert.deepEqual(
+      c.run.calls.filter((call) => call.call === 'cancel').map((call) => call.run),
+      ['launch-remote1']
+    )
   })
   it('a cancel() that raises is reported', async () => {
     const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'remote2', resource: 'kubernetes' }, ['SIGTERM'], {
@@ -103,14 +106,18 @@ describe('cancelling a remote run', () => {
   ] as const) {
     it(`a cancel() that hangs, ${how}: exit within ${CANCEL_BOUND_SECONDS} s of SIGINT, state unconfirmed, said so`, async () => {
       const runId = `hang-${hang}`
-      const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: runId, resource: 'kubernetes' }, ['SIGINT'], { FAKE_WANDB_CANCEL_HANG: hang })
+      const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: runId, resource: 'kubernetes' }, ['SIGINT'], {
+        FAKE_WANDB_CANCEL_HANG: hang
+      })
       assert.equal(c.run.code, 1, c.run.stdout)
       assert.ok(c.exitSeconds <= CANCEL_BOUND_SECONDS, `exited ${c.exitSeconds}s after SIGINT`)
       assert.equal(c.run.outputs.state, 'unconfirmed')
       // the cancel's own deadline said so, not the bridge's last-resort watchdog
       assert.match(
         errors(c.run)[0] ?? '',
-        new RegExp(`^Cancelled: could not confirm the run was stopped: \\S+/runs/${runId}\\. .*The cancel reported: KubernetesSubmittedRun\\.cancel\\(\\) did not return within 3\\.0s`)
+        new RegExp(
+          `^Cancelled: could not confirm the run was stopped: \\S+/runs/${runId}\\. .*The cancel reported: KubernetesSubmittedRun\\.cancel\\(\\) did not return within 3\\.0s`
+        )
       )
       assert.match(c.run.summary, /could not confirm the run was stopped/)
       assert.equal(c.run.calls.filter((call) => call.call === 'cancel').length, 1)
@@ -121,7 +128,9 @@ describe('cancelling a remote run', () => {
 describe("cancelling a remote run whose runner's API stopped answering while it was followed", () => {
   // The cancel does not wait for the wait's get_status(); the run's cancel() then gets its answer.
   it('the cancel does not wait for it: the run is stopped within seconds of SIGINT', async () => {
-    const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'status-hang', resource: 'kubernetes' }, ['SIGINT'], { FAKE_WANDB_STATUS_HANG: '1' })
+    const c = await cancelWhileRunning({ job: 'e/p/forever:latest', run_id: 'status-hang', resource: 'kubernetes' }, ['SIGINT'], {
+      FAKE_WANDB_STATUS_HANG: '1'
+    })
     assert.equal(c.run.code, 1, c.run.stdout)
     // the bridge's last-resort watchdog would end it at 4.2 s, as unconfirmed
     assert.ok(c.exitSeconds < 3, `exited ${c.exitSeconds}s after SIGINT`)

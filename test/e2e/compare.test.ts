@@ -29,7 +29,10 @@ describe('a run watching eval/acc (gated) and train/loss against a baseline run'
   let run: ActionRun
   before(async () => {
     api = await startGitHubApi()
-    const main = await startAction({ inputs: { ...base, run_id: 'main1', config: config({ 'eval/acc': 0.93, 'train/loss': 0.25 }), tags: 'main' }, env })
+    const main = await startAction({
+      inputs: { ...base, run_id: 'main1', config: config({ 'eval/acc': 0.93, 'train/loss': 0.25 }), tags: 'main' },
+      env
+    })
     assert.equal(main.code, 0, main.stdout)
     run = await startAction({
       inputs: {
@@ -52,7 +55,11 @@ describe('a run watching eval/acc (gated) and train/loss against a baseline run'
   it('the job summary, the comment and the check run hold both rows', async () => {
     const state = await api.state()
     const check = state.check_runs[0] as { output: { summary: string } }
-    for (const [where, text] of [['summary', run.summary], ['comment', state.comments[0]!.body], ['check run', check.output.summary]]) {
+    for (const [where, text] of [
+      ['summary', run.summary],
+      ['comment', state.comments[0]!.body],
+      ['check run', check.output.summary]
+    ]) {
       assert.ok(text!.includes(ACC_ROW), `${where}:\n${text}`)
       assert.ok(text!.includes(LOSS_ROW), `${where}:\n${text}`)
       assert.match(text!, /2 metrics against the baseline run `ent\/proj\/main1`: 0 up, 2 down, 0 unchanged\./)
@@ -72,10 +79,12 @@ describe('a run watching eval/acc (gated) and train/loss against a baseline run'
 })
 
 describe('300 watched metrics', () => {
-  it('keep the comment within GitHub\'s limit, the first rows shown and the rest collapsed', async () => {
+  it("keep the comment within GitHub's limit, the first rows shown and the rest collapsed", async () => {
     const api = await startGitHubApi()
     try {
-      const metrics = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`group_${i % 7}/a_rather_long_metric_name_number_${i}_${'x'.repeat(120)}`, i / 3]))
+      const metrics = Object.fromEntries(
+        Array.from({ length: 300 }, (_, i) => [`group_${i % 7}/a_rather_long_metric_name_number_${i}_${'x'.repeat(120)}`, i / 3])
+      )
       const run = await startAction({
         inputs: { ...base, config: config(metrics, { steps: 2 }), watch_metrics: Object.keys(metrics).join('\n'), comment: 'true' },
         env: eventEnv(api, 'pull_request'),
@@ -96,27 +105,40 @@ describe('300 watched metrics', () => {
 describe('promotion', () => {
   const train = { ...base, job: 'ent/proj/train-model:latest' }
   it('a run that passed its gates: its model is linked with the aliases, and the outputs say where', async () => {
-    const run = await startAction({ inputs: { ...train, gates: 'eval/acc >= 0.9', promote: 'wandb-registry-model/resnet:staging, candidate' } })
+    const run = await startAction({
+      inputs: { ...train, gates: 'eval/acc >= 0.9', promote: 'wandb-registry-model/resnet:staging, candidate' }
+    })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.promoted_artifact, 'fake-org/wandb-registry-model/resnet:v0')
     assert.equal(run.outputs.promoted_version, 'v0')
     const links = run.calls.filter((c) => c.call === 'artifact_link')
-    assert.deepEqual(links.map((c) => [c.artifact, c.target, c.aliases]), [['ent/proj/resnet:v0', 'wandb-registry-model/resnet', ['staging', 'candidate']]])
+    assert.deepEqual(
+      links.map((c) => [c.artifact, c.target, c.aliases]),
+      [['ent/proj/resnet:v0', 'wandb-registry-model/resnet', ['staging', 'candidate']]]
+    )
     assert.match(run.summary, /Promoted.*resnet:v0.*fake-org\/wandb-registry-model\/resnet:v0/)
   })
   it('a failed gate: not linked, and the summary says why', async () => {
     const run = await startAction({ inputs: { ...train, gates: 'eval/acc >= 0.99', promote: 'wandb-registry-model/resnet:staging' } })
     assert.equal(run.code, 1)
-    assert.deepEqual(run.calls.filter((c) => c.call === 'artifact_link'), [])
+    assert.deepEqual(
+      run.calls.filter((c) => c.call === 'artifact_link'),
+      []
+    )
     assert.equal(run.outputs.promoted_artifact, '')
     assert.match(run.summary, /Not promoted: 1 of 1 gate failed/)
   })
   it('gate_mode warn: only with promote_in_warn_mode', async () => {
     const refused = await startAction({ inputs: { ...train, gates: 'eval/acc >= 0.9', gate_mode: 'warn', promote: 'best:ci' } })
     assert.equal(refused.code, 0)
-    assert.deepEqual(refused.calls.filter((c) => c.call === 'artifact_link'), [])
+    assert.deepEqual(
+      refused.calls.filter((c) => c.call === 'artifact_link'),
+      []
+    )
     assert.match(refused.summary, /Not promoted: gate\\_mode is warn/)
-    const asked = await startAction({ inputs: { ...train, gates: 'eval/acc >= 0.9', gate_mode: 'warn', promote: 'best:ci', promote_in_warn_mode: 'true' } })
+    const asked = await startAction({
+      inputs: { ...train, gates: 'eval/acc >= 0.9', gate_mode: 'warn', promote: 'best:ci', promote_in_warn_mode: 'true' }
+    })
     assert.equal(asked.outputs.promoted_artifact, 'ent/proj/best:v0')
   })
   it('a run that logged no model: a warning, a green step', async () => {

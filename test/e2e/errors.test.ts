@@ -65,7 +65,10 @@ describe('the SDK is missing or too old, and cannot be installed here (no packag
       env: { PYTHONPATH: empty }
     })
     assert.equal(run.code, 1)
-    assert.match(errors(run)[0] ?? '', /^wandb-launch: pip install failed: the package index has no release matching wandb==0\.30\.0 \(packages: wandb==0\.30\.0\); its last output:\n.*No matching distribution/s)
+    assert.match(
+      errors(run)[0] ?? '',
+      /^wandb-launch: pip install failed: the package index has no release matching wandb==0\.30\.0 \(packages: wandb==0\.30\.0\); its last output:\n.*No matching distribution/s
+    )
     assert.match(run.stdout, /::group::Set up W&B SDK/)
   })
   it('wandb older than 0.17: not used; nothing is launched with it', async () => {
@@ -122,14 +125,23 @@ describe('SDK errors', () => {
       env: { FAKE_KUBE_NO_CONFIG: '1' }
     })
     assert.equal(run.code, 1)
-    assert.match(errors(run)[0] ?? '', /^The kubernetes runner found no Kubernetes configuration \(kubeconfig or in-cluster service account\): give this runner cluster access before this step .*, or use queue: .*\nwandb said: Service host\/port is not set\.$/)
+    assert.match(
+      errors(run)[0] ?? '',
+      /^The kubernetes runner found no Kubernetes configuration \(kubeconfig or in-cluster service account\): give this runner cluster access before this step .*, or use queue: .*\nwandb said: Service host\/port is not set\.$/
+    )
   })
   it('no Docker daemon for local-container, the default: said before any docker build; local-process or a queue avoid it', async () => {
     const run = await startAction({ inputs: { api_key: TEST_KEY, job: 'e/p/ok:latest' }, env: { FAKE_DOCKER_NO_DAEMON: '1' } })
     assert.equal(run.code, 1)
     const [message] = errors(run)
-    assert.match(message ?? '', /^No Docker daemon is available on this runner, and resource was not given, so local-container \(the default\) was used, .*set resource: local-process .* or queue: .*\n`docker info` failed: Cannot connect to the Docker daemon/)
-    assert.deepEqual(run.calls.filter((c) => c.call === 'build_image' || c.call === 'launch'), [])
+    assert.match(
+      message ?? '',
+      /^No Docker daemon is available on this runner, and resource was not given, so local-container \(the default\) was used, .*set resource: local-process .* or queue: .*\n`docker info` failed: Cannot connect to the Docker daemon/
+    )
+    assert.deepEqual(
+      run.calls.filter((c) => c.call === 'build_image' || c.call === 'launch'),
+      []
+    )
     assert.equal(run.outputs.state, 'not_launched')
   })
   it('a rejected API key: the SDK message, and the key is not printed', async () => {

@@ -6,7 +6,7 @@ import { alive, jobDump, startAction, TEST_KEY, waitFor } from '../helpers/actio
 
 type EscapingDump = { pid: number; escaped_pid: number }
 
-describe('descendants that escaped the job\'s process group (Linux)', () => {
+describe("descendants that escaped the job's process group (Linux)", () => {
   it('cancel: the setsid grandchild is gone when the action exits', async () => {
     let dump: EscapingDump | undefined
     const run = await startAction({

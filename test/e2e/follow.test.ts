@@ -85,7 +85,10 @@ describe('a kubernetes run (direct): state changes, heartbeats through the publi
   const failed = await follow({ job: 'ent/proj/fail:latest', resource: 'kubernetes', run_id: 'k8sfail' })
   it('a failed one: the annotation holds its output.log tail', () => {
     assert.equal(failed.code, 1)
-    assert.match(errors(failed)[0] ?? '', /^W&B run k8sfail failed .*\nLast 20 lines of its output\.log:\n[\s\S]*RuntimeError: fake fail job failed/)
+    assert.match(
+      errors(failed)[0] ?? '',
+      /^W&B run k8sfail failed .*\nLast 20 lines of its output\.log:\n[\s\S]*RuntimeError: fake fail job failed/
+    )
   })
 })
 
@@ -137,7 +140,10 @@ describe("a failing queue's item: its error, stage and files", async () => {
     assert.equal(run.code, 1)
     assert.match(annotation ?? '', /failed before W&B run fq1 started: fake agent: could not start/)
     assert.match(annotation ?? '', /: fake agent: could not start ent\/proj\/ok:latest\nStage: agent\nFiles: \/tmp\/agent-item\.log$/)
-    assert.match(run.summary, /could not start ent\/proj\/ok:latest<\/p>\n<ul><li>Stage: agent<\/li><li>Files: \/tmp\/agent-item\.log<\/li><\/ul>/)
+    assert.match(
+      run.summary,
+      /could not start ent\/proj\/ok:latest<\/p>\n<ul><li>Stage: agent<\/li><li>Files: \/tmp\/agent-item\.log<\/li><\/ul>/
+    )
   })
 })
 
@@ -214,7 +220,10 @@ describe('attach to a run launched before', () => {
   it('a cancel (SIGINT) stops the run', async () => {
     const run = await follow({ attach: 'ent/proj/long1' }, { seed: seededRun('long1', 'running'), signalOn: /is running/ })
     assert.equal(run.code, 1)
-    assert.deepEqual(calls(run, 'stop_run').map((c) => c.run), ['long1'])
+    assert.deepEqual(
+      calls(run, 'stop_run').map((c) => c.run),
+      ['long1']
+    )
     assert.equal(run.outputs.state, 'killed')
     assert.match(errors(run)[0] ?? '', /^Cancelled: W&B run long1 was stopped/)
   })
@@ -222,7 +231,10 @@ describe('attach to a run launched before', () => {
     const run = await follow({ attach: 'ent/proj/long2', timeout: '2s' }, { seed: seededRun('long2', 'running') })
     assert.equal(run.code, 1)
     assert.equal(run.outputs.timed_out, 'true')
-    assert.deepEqual(calls(run, 'stop_run').map((c) => c.run), ['long2'])
+    assert.deepEqual(
+      calls(run, 'stop_run').map((c) => c.run),
+      ['long2']
+    )
     assert.match(errors(run)[0] ?? '', /did not finish within the timeout of 2\.0s/)
   })
   it('a run that is not on W&B is waited for up to queue_timeout, then an error naming it and what to check', async () => {
@@ -230,10 +242,22 @@ describe('attach to a run launched before', () => {
     assert.equal(run.code, 1)
     assert.equal(run.outputs.state, 'not_launched')
     assert.match(run.stdout, /W&B run nosuch is not on W&B yet \(its job has not called wandb\.init\): waiting for it up to 2\.0s/)
-    assert.match(errors(run)[0] ?? '', /^W&B run ent\/proj\/nosuch never started: it was not on W&B within 2\.0s .*Check that the step that launched it succeeded/)
+    assert.match(
+      errors(run)[0] ?? '',
+      /^W&B run ent\/proj\/nosuch never started: it was not on W&B within 2\.0s .*Check that the step that launched it succeeded/
+    )
   })
   it('a queue item: waits for the agent, then for its run', async () => {
-    const seed = { items: [{ id: 'SXRlbTo5OQ==', queue: 'q', entity: 'ent', spec: { entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', run_id: 'itemrun1' } }] }
+    const seed = {
+      items: [
+        {
+          id: 'SXRlbTo5OQ==',
+          queue: 'q',
+          entity: 'ent',
+          spec: { entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', run_id: 'itemrun1' }
+        }
+      ]
+    }
     const run = await follow({ attach: 'SXRlbTo5OQ==', queue: 'q' }, { seed })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.queue_item_id, 'SXRlbTo5OQ==')
@@ -242,7 +266,9 @@ describe('attach to a run launched before', () => {
     assert.match(run.stdout, /Picked up by an agent: W&B run itemrun1/)
   })
   it('a failed queue item fails with its error', async () => {
-    const seed = { items: [{ id: 'SXRlbTo5OA==', queue: 'q', state: 'FAILED', error: { message: 'image pull failed', stage: 'run', filePaths: [] } }] }
+    const seed = {
+      items: [{ id: 'SXRlbTo5OA==', queue: 'q', state: 'FAILED', error: { message: 'image pull failed', stage: 'run', filePaths: [] } }]
+    }
     const run = await follow({ attach: 'SXRlbTo5OA==', queue: 'q' }, { seed })
     assert.equal(run.code, 1)
     assert.match(errors(run)[0] ?? '', /: image pull failed\nStage: run$/)

@@ -34,7 +34,14 @@ describe('a run with eval/acc 0.93 against eval/acc >= 0.9 and eval/acc >= 0.95'
   before(async () => {
     api = await startGitHubApi()
     run = await startAction({
-      inputs: { ...base, run_id: 'gate1', config: config(0.93), gates: 'eval/acc >= 0.9\neval/acc >= 0.95', comment: 'true', check_name: 'W&B eval' },
+      inputs: {
+        ...base,
+        run_id: 'gate1',
+        config: config(0.93),
+        gates: 'eval/acc >= 0.9\neval/acc >= 0.95',
+        comment: 'true',
+        check_name: 'W&B eval'
+      },
       env: eventEnv(api, 'pull_request'),
       github: { token: GITHUB_TOKEN }
     })
@@ -96,7 +103,10 @@ describe('gate_mode and gate_missing', () => {
     const run = await startAction({ inputs: { ...base, gates: 'eval/acc => 0.9\nloss <', gate_mode: 'never' } })
     assert.equal(run.code, 1)
     assert.deepEqual(run.calls, [])
-    assert.match(errors(run)[0] ?? '', /gates: line 1 "eval\/acc => 0\.9": unknown operator "=>": use one of .*; line 2 "loss <": has no value/)
+    assert.match(
+      errors(run)[0] ?? '',
+      /gates: line 1 "eval\/acc => 0\.9": unknown operator "=>": use one of .*; line 2 "loss <": has no value/
+    )
     assert.match(errors(run)[0] ?? '', /gate_mode: must be fail or warn/)
     const noBaseline = await startAction({ inputs: { ...base, gates: 'loss < baseline' } })
     assert.deepEqual(noBaseline.calls, [])
@@ -130,16 +140,25 @@ describe('the baseline and the tags', () => {
     assert.equal(attached.code, 0, attached.stdout)
     assert.match(attached.stdout, /Baseline: W&B run ent\/proj\/main1/)
     assert.equal(gates(attached)[0]!.baseline, 0.93)
-    const later = await startAction({ inputs: { ...base, config: config(0.93), gates: 'eval/acc >= baseline', baseline: '{tags: attached}' }, env })
+    const later = await startAction({
+      inputs: { ...base, config: config(0.93), gates: 'eval/acc >= baseline', baseline: '{tags: attached}' },
+      env
+    })
     assert.match(later.stdout, /Baseline: W&B run ent\/proj\/att1/)
   })
   it('a run path as the baseline', async () => {
-    const run = await startAction({ inputs: { ...base, config: config(0.9), gates: 'eval/acc >= baseline', baseline: 'ent/proj/main1' }, env })
+    const run = await startAction({
+      inputs: { ...base, config: config(0.9), gates: 'eval/acc >= baseline', baseline: 'ent/proj/main1' },
+      env
+    })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(gates(run)[0]!.baseline, 0.93)
   })
   it('no run matches: "no baseline", following gate_missing', async () => {
-    const run = await startAction({ inputs: { ...base, config: config(0.9), gates: 'eval/acc >= baseline', baseline: '{tags: nobody}' }, env })
+    const run = await startAction({
+      inputs: { ...base, config: config(0.9), gates: 'eval/acc >= baseline', baseline: '{tags: nobody}' },
+      env
+    })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(gates(run)[0]!.note, 'no baseline')
     assert.match(run.stdout, /No baseline: no finished run other than this one matched the baseline filters/)
@@ -161,7 +180,10 @@ describe('gates in queue mode', () => {
     })
     assert.equal(run.code, 1, run.stdout)
     assert.equal(run.outputs.state, 'finished')
-    assert.deepEqual(gates(run).map((g) => g.passed), [true, false])
+    assert.deepEqual(
+      gates(run).map((g) => g.passed),
+      [true, false]
+    )
     assert.equal(JSON.parse(run.outputs.summary!)['eval/acc'], 0.93)
   })
 })

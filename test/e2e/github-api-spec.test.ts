@@ -46,7 +46,14 @@ describe("the local GitHub API, against GitHub's REST API description", () => {
     const api = await startGitHubApi()
     const run = await startAction({
       actionYml: path.join(copy, 'action.yml'),
-      inputs: { api_key: TEST_KEY, resource: 'local-process', entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', check_name: 'W&B eval' },
+      inputs: {
+        api_key: TEST_KEY,
+        resource: 'local-process',
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/ok:latest',
+        check_name: 'W&B eval'
+      },
       env: eventEnv(api, 'pull_request'),
       github: { token: GITHUB_TOKEN }
     })
@@ -63,8 +70,14 @@ describe("the local GitHub API, against GitHub's REST API description", () => {
     assert.deepEqual(checkRequest('GET', '/repos/o/r/issues/7/comments?perpage=100', undefined).problems, [
       'query parameter perpage is not a parameter of the operation (it has: since, per_page, page)'
     ])
-    assert.match(checkRequest('GET', '/repos/o/r/issues/seven/comments', undefined).problems[0] ?? '', /path parameter issue_number is "seven", not integer/)
-    assert.match(checkRequest('PUT', '/repos/o/r/check-runs', {}).problems[0] ?? '', /PUT is not an operation of \/repos\/\{owner\}\/\{repo\}\/check-runs \(only POST\)/)
+    assert.match(
+      checkRequest('GET', '/repos/o/r/issues/seven/comments', undefined).problems[0] ?? '',
+      /path parameter issue_number is "seven", not integer/
+    )
+    assert.match(
+      checkRequest('PUT', '/repos/o/r/check-runs', {}).problems[0] ?? '',
+      /PUT is not an operation of \/repos\/\{owner\}\/\{repo\}\/check-runs \(only POST\)/
+    )
     assert.match(checkRequest('GET', '/nowhere', undefined).problems[0] ?? '', /no operation in GitHub's REST API has the path \/nowhere/)
     assert.deepEqual(checkRequest('PATCH', '/repos/o/r/issues/comments/5', {}).problems, ['body.body is required'])
     const created = checkRequest('POST', '/repos/o/r/issues/7/comments', { body: 'x' })

@@ -12,7 +12,11 @@ function warnings(run: ActionRun): string[] {
   return [...run.stdout.matchAll(/^::warning::(.*)$/gm)].map((m) => m[1] as string)
 }
 
-function launch(api: GitHubApi, inputs: Record<string, string>, env: Record<string, string> = eventEnv(api, 'pull_request')): Promise<ActionRun> {
+function launch(
+  api: GitHubApi,
+  inputs: Record<string, string>,
+  env: Record<string, string> = eventEnv(api, 'pull_request')
+): Promise<ActionRun> {
   return startAction({ inputs: { ...base, ...inputs }, env, github: { token: GITHUB_TOKEN } })
 }
 
@@ -26,10 +30,10 @@ describe('the pull-request comment', () => {
     assert.equal(first.code, 0, first.stdout)
     assert.deepEqual(warnings(first), [])
     const writes = api.writes()
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), [
-      'POST /repos/octo/models/issues/7/comments',
-      'PATCH /repos/octo/models/issues/comments/1001'
-    ])
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['POST /repos/octo/models/issues/7/comments', 'PATCH /repos/octo/models/issues/comments/1001']
+    )
     assert.ok(writes.every((w) => w.auth))
     const running = String(writes[0]!.body!.body)
     assert.match(running, MARKER)
@@ -45,10 +49,13 @@ describe('the pull-request comment', () => {
     const state = await api.state()
     assert.equal(state.comments.length, 1, 'edited in place, not duplicated')
     assert.match(state.comments[0]!.body, /runs\/pr2/)
-    assert.deepEqual(api.writes().slice(2).map((w) => `${w.method} ${w.path}`), [
-      'PATCH /repos/octo/models/issues/comments/1001',
-      'PATCH /repos/octo/models/issues/comments/1001'
-    ])
+    assert.deepEqual(
+      api
+        .writes()
+        .slice(2)
+        .map((w) => `${w.method} ${w.path}`),
+      ['PATCH /repos/octo/models/issues/comments/1001', 'PATCH /repos/octo/models/issues/comments/1001']
+    )
   })
 
   it('a failed run says so, and the token is never printed', async () => {
@@ -68,7 +75,11 @@ describe('the pull-request comment', () => {
     ])
     for (const run of runs) assert.equal(run.code, 0, run.stdout)
     assert.equal((await api.state()).comments.filter((c) => c.issue === 9).length, 2)
-    const keyed = await launch(api, { job: 'ent/proj/ok:latest', comment: 'true', comment_key: 'model a', config: '{overrides: {run_config: {model: a}}}' }, env)
+    const keyed = await launch(
+      api,
+      { job: 'ent/proj/ok:latest', comment: 'true', comment_key: 'model a', config: '{overrides: {run_config: {model: a}}}' },
+      env
+    )
     assert.equal(keyed.code, 0)
     const comments = (await api.state()).comments.filter((c) => c.issue === 9)
     assert.equal(comments.length, 3)
@@ -81,7 +92,11 @@ describe('the pull-request comment', () => {
       const run = await launch(pushApi, { job: 'ent/proj/ok:latest', comment: 'true' }, eventEnv(pushApi, 'push', { sha }))
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual((await pushApi.state()).comments.map((c) => c.issue).sort(), [21, 22])
-      const other = await launch(pushApi, { job: 'ent/proj/ok:latest', comment: 'true' }, eventEnv(pushApi, 'push', { sha: 'ffff' + sha.slice(4) }))
+      const other = await launch(
+        pushApi,
+        { job: 'ent/proj/ok:latest', comment: 'true' },
+        eventEnv(pushApi, 'push', { sha: 'ffff' + sha.slice(4) })
+      )
       assert.equal(other.code, 0)
       assert.match(other.stdout, /No pull request for this push event: no comment is posted/)
       assert.equal((await pushApi.state()).comments.length, 2)
@@ -105,7 +120,10 @@ describe('GitHub failures never fail a run that passed', () => {
       assert.match(w[1]!, /Could not report the check run W&B eval \(403 .*checks: write/)
       assert.match(run.summary, /finished/)
       // one try each: a permission is not retried, and not tried again at the end
-      assert.deepEqual(api.writes().map((r) => `${r.method} ${r.status}`), ['POST 403', 'POST 403'])
+      assert.deepEqual(
+        api.writes().map((r) => `${r.method} ${r.status}`),
+        ['POST 403', 'POST 403']
+      )
     })
   })
 
@@ -115,7 +133,10 @@ describe('GitHub failures never fail a run that passed', () => {
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(warnings(run), [])
       const writes = api.writes()
-      assert.deepEqual(writes.map((r) => `${r.method} ${r.status}`), ['POST 201', 'PATCH 403', 'PATCH 200'])
+      assert.deepEqual(
+        writes.map((r) => `${r.method} ${r.status}`),
+        ['POST 201', 'PATCH 403', 'PATCH 200']
+      )
       assert.ok(writes[2]!.ts - writes[1]!.ts >= 0.95, `retried after ${writes[2]!.ts - writes[1]!.ts}s`)
       assert.match(run.stdout, /secondary rate limit.*retrying in 1 s/)
       assert.match((await api.state()).comments[0]!.body, /passed/)
@@ -128,7 +149,13 @@ describe('GitHub failures never fail a run that passed', () => {
       assert.equal(run.code, 0, run.stdout)
       assert.deepEqual(warnings(run), [])
       assert.equal((await api.state()).comments.length, 1)
-      assert.deepEqual(api.requests().slice(0, 2).map((r) => r.status), [502, 502])
+      assert.deepEqual(
+        api
+          .requests()
+          .slice(0, 2)
+          .map((r) => r.status),
+        [502, 502]
+      )
     })
   })
 })
@@ -142,7 +169,10 @@ describe('the check run', () => {
     const run = await launch(api, { job: 'ent/proj/ok:latest', check_name: 'W&B eval', run_id: 'chk1' })
     assert.equal(run.code, 0, run.stdout)
     const writes = api.writes()
-    assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ['POST /repos/octo/models/check-runs', 'PATCH /repos/octo/models/check-runs/1001'])
+    assert.deepEqual(
+      writes.map((w) => `${w.method} ${w.path}`),
+      ['POST /repos/octo/models/check-runs', 'PATCH /repos/octo/models/check-runs/1001']
+    )
     assert.equal(writes[0]!.body!.status, 'in_progress')
     assert.equal(writes[0]!.body!.head_sha, HEAD_SHA)
     assert.equal(writes[0]!.body!.details_url, 'https://wandb.ai/ent/proj/runs/chk1')
@@ -158,8 +188,14 @@ describe('the check run', () => {
     const timedOut = await launch(api, { job: 'ent/proj/forever:latest', check_name: 'W&B eval', timeout: '3s' })
     assert.equal(timedOut.code, 1)
     const checks = (await api.state()).check_runs
-    assert.deepEqual(checks.slice(1).map((c) => c.conclusion), ['failure', 'timed_out'])
-    const started = api.writes().filter((w) => w.method === 'POST').at(-1)!
+    assert.deepEqual(
+      checks.slice(1).map((c) => c.conclusion),
+      ['failure', 'timed_out']
+    )
+    const started = api
+      .writes()
+      .filter((w) => w.method === 'POST')
+      .at(-1)!
     const ended = api.writes().at(-1)!
     assert.ok(ended.ts - started.ts >= 2, `created ${ended.ts - started.ts}s before it completed`)
   })

@@ -36,9 +36,12 @@ describe('a hostile local job', () => {
       assert.deepEqual(job.runner_names, [], 'the job sees no runner file, token or INPUT_*')
       assert.equal(run.laterEnv, '', 'GITHUB_ENV is untouched')
       assert.equal(run.laterPath, '', 'GITHUB_PATH is untouched')
-      assert.ok(!run.summary.includes('forged'), 'the job summary is the action\'s')
-      assert.equal(run.outputs.state, 'finished', 'state is the action\'s')
-      assert.deepEqual(obeyedCommands(run.stdout).filter((c) => !OWN.test(c)), [])
+      assert.ok(!run.summary.includes('forged'), "the job summary is the action's")
+      assert.equal(run.outputs.state, 'finished', "state is the action's")
+      assert.deepEqual(
+        obeyedCommands(run.stdout).filter((c) => !OWN.test(c)),
+        []
+      )
       assert.deepEqual(forged(run.stdout), [])
       assert.match(run.stdout, /warning::forged by the job/, 'the job did print it')
     })
@@ -60,9 +63,16 @@ describe("the job's standard input", () => {
   it("is /dev/null: the job's bash -c runs no ~/.bashrc and keeps the step's PATH", async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'wandb-launch-home-'))
     writeFileSync(path.join(home, '.bashrc'), 'echo "bashrc ran"\nexport PATH=/from-bashrc:$PATH\n')
-    const check = 'import os, stat; print("stdin of the job:", "socket" if stat.S_ISSOCK(os.fstat(0).st_mode) else os.path.realpath("/proc/self/fd/0")); print("PATH of the job:", os.environ["PATH"].split(":")[0])'
+    const check =
+      'import os, stat; print("stdin of the job:", "socket" if stat.S_ISSOCK(os.fstat(0).st_mode) else os.path.realpath("/proc/self/fd/0")); print("PATH of the job:", os.environ["PATH"].split(":")[0])'
     const run = await startAction({
-      inputs: { api_key: TEST_KEY, resource: 'local-process', job: 'e/p/ok:latest', run_id: 'stdin-null', entry_point: `python3 -c '${check}'` },
+      inputs: {
+        api_key: TEST_KEY,
+        resource: 'local-process',
+        job: 'e/p/ok:latest',
+        run_id: 'stdin-null',
+        entry_point: `python3 -c '${check}'`
+      },
       env: { HOME: home }
     })
     assert.equal(run.code, 0, run.stdout)
@@ -76,7 +86,15 @@ describe("the job's standard input", () => {
 describe('a hostile server', () => {
   it('an item state holding workflow commands is printed inert, in the log and after it', async () => {
     const run = await startAction({
-      inputs: { api_key: TEST_KEY, entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', queue: 'hostile-queue', run_id: 'hostile-q', synchronous: 'false' },
+      inputs: {
+        api_key: TEST_KEY,
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/ok:latest',
+        queue: 'hostile-queue',
+        run_id: 'hostile-q',
+        synchronous: 'false'
+      },
       env: { FAKE_WANDB_AGENT_DELAY: '0.2' }
     })
     assert.equal(run.code, 0, run.stdout)
@@ -88,7 +106,14 @@ describe('a hostile server', () => {
   it('a failed item whose state is hostile is not obeyed either (cancel while pending)', async () => {
     let signalled = false
     const run = await startAction({
-      inputs: { api_key: TEST_KEY, entity: 'ent', project: 'proj', job: 'ent/proj/ok:latest', queue: 'hostile-queue', run_id: 'hostile-q2' },
+      inputs: {
+        api_key: TEST_KEY,
+        entity: 'ent',
+        project: 'proj',
+        job: 'ent/proj/ok:latest',
+        queue: 'hostile-queue',
+        run_id: 'hostile-q2'
+      },
       env: { FAKE_WANDB_AGENT_DELAY: '0.2', WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.05,0.2' },
       onStdout: (text, child) => {
         if (!signalled && /Queued on hostile-queue/.test(text)) {

@@ -29,10 +29,14 @@ describe('synchronous: false, a local job', async () => {
   it('writes the job output to its log file after the action has left, every line whole', async () => {
     assert.equal(run.code, 0, run.stdout)
     const log = path.join(run.dir, 'wandb-launch-detached-out.log')
-    const text = await waitFor('the job to print its last line', () => {
-      const t = existsSync(log) ? readFileSync(log, 'utf8') : ''
-      return t.includes(`${numberedLine(19999, 50)}\n`) ? t : undefined
-    }, 30_000)
+    const text = await waitFor(
+      'the job to print its last line',
+      () => {
+        const t = existsSync(log) ? readFileSync(log, 'utf8') : ''
+        return t.includes(`${numberedLine(19999, 50)}\n`) ? t : undefined
+      },
+      30_000
+    )
     const numbered = text.split('\n').filter((l) => /^\d+$/.test(l))
     assert.equal(numbered.length, 20000)
     numbered.forEach((line, i) => assert.equal(line, numberedLine(i, 50)))

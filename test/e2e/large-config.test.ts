@@ -18,7 +18,10 @@ describe('a run config of 3 MB (fake SDK)', () => {
       const workspace = mkdtempSync(path.join(tmpdir(), 'large-config-'))
       const blob = 'x'.repeat(3 * 1024 * 1024)
       const runId = `big-${resource}`
-      writeFileSync(path.join(workspace, 'launch.json'), JSON.stringify({ overrides: { run_config: { metrics: { 'eval/acc': 0.9 }, steps: 1, blob } } }))
+      writeFileSync(
+        path.join(workspace, 'launch.json'),
+        JSON.stringify({ overrides: { run_config: { metrics: { 'eval/acc': 0.9 }, steps: 1, blob } } })
+      )
       const run = await startAction({
         workspace,
         inputs: { api_key: TEST_KEY, job: 'e/p/metrics:latest', resource, entity: 'e', project: 'p', run_id: runId, config: 'launch.json' }
@@ -45,7 +48,7 @@ describe('a run config of 3 MB (fake SDK)', () => {
         const [host, inside, mode] = mount.split(':')
         assert.deepEqual([inside, mode], [CONTAINER_PATH, 'ro'], `mounted read-only: ${mount}`)
         assert.ok(host!.startsWith(run.dir), `the host file is under RUNNER_TEMP: ${host}`)
-        assert.equal(statSync(path.dirname(host!)).mode & 0o777, 0o700, 'in a directory only the runner\'s user can enter')
+        assert.equal(statSync(path.dirname(host!)).mode & 0o777, 0o700, "in a directory only the runner's user can enter")
         assert.ok(docker.indexOf(mount) < docker.findIndex((a) => a.includes('job.py')), 'before the image and its command')
       } else {
         assert.equal(docker, undefined)

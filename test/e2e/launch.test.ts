@@ -33,7 +33,10 @@ describe('a run that finishes', async () => {
     assert.equal(launches[0]!.api, 'LaunchApi')
   })
   it('builds no image and runs no pip freeze for local-process', () => {
-    assert.deepEqual(run.calls.filter((c) => c.call === 'build_image' || c.call === 'validate_wandb_python_deps'), [])
+    assert.deepEqual(
+      run.calls.filter((c) => c.call === 'build_image' || c.call === 'validate_wandb_python_deps'),
+      []
+    )
   })
   it('streams the SDK log and the job output inside a group', () => {
     const start = run.stdout.indexOf('::group::Launch') // after the "Set up W&B SDK" group
@@ -49,7 +52,10 @@ describe('a run that finishes', async () => {
     assert.match(run.summary, /Duration<\/th><td>\d/)
   })
   it('never calls the SDK wait, which can sleep 5 s for nothing', () =>
-    assert.deepEqual(run.calls.filter((c) => c.call === 'wait'), []))
+    assert.deepEqual(
+      run.calls.filter((c) => c.call === 'wait'),
+      []
+    ))
 })
 
 describe('a run that fails', async () => {

@@ -34,7 +34,11 @@ function envFile(change: Record<string, string | undefined>): string {
 
 function localAction(env: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(LOCAL_ACTION, ['.', 'src/main.ts', env], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    const child = spawn(LOCAL_ACTION, ['.', 'src/main.ts', env], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' }
+    })
     let stdout = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c))
     child.stderr.on('data', (c: Buffer) => (stdout += c))
@@ -54,7 +58,14 @@ describe(`npx @github/local-action . src/main.ts .env (${real ? 'the real SDK ag
     summary = path.join(mkdtempSync(path.join(tmpdir(), 'local-action-summary-')), 'summary.md')
     if (real) {
       backend = await startBackend({ entrypoint: REAL_PYTHON })
-      run = await localAction(envFile({ INPUT_BASE_URL: backend.url, INPUT_PYTHON: REAL_PYTHON, GITHUB_STEP_SUMMARY: summary, PYTHONPATH: realSdkEnv().PYTHONPATH }))
+      run = await localAction(
+        envFile({
+          INPUT_BASE_URL: backend.url,
+          INPUT_PYTHON: REAL_PYTHON,
+          GITHUB_STEP_SUMMARY: summary,
+          PYTHONPATH: realSdkEnv().PYTHONPATH
+        })
+      )
     } else {
       run = await localAction(
         envFile({

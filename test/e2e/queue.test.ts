@@ -8,10 +8,7 @@ import { errors, startAction, TEST_KEY, type ActionRun } from '../helpers/action
 const base = { api_key: TEST_KEY, entity: 'ent', project: 'proj' }
 const fastPolls = { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.05,0.2', FAKE_WANDB_AGENT_DELAY: '0.2' }
 
-function enqueue(
-  inputs: Record<string, string>,
-  options: { env?: Record<string, string>; cancelOn?: RegExp } = {}
-): Promise<ActionRun> {
+function enqueue(inputs: Record<string, string>, options: { env?: Record<string, string>; cancelOn?: RegExp } = {}): Promise<ActionRun> {
   let signalled = false
   return startAction({
     inputs: { ...base, ...inputs },
@@ -31,17 +28,20 @@ const calls = (run: ActionRun, call: string) => run.calls.filter((c) => c.call =
 const progress = (run: ActionRun) => [...run.stdout.matchAll(/^\[[^\]]+\] (.*)$/gm)].map((m) => m[1])
 
 describe('queue mode: a run that finishes', async () => {
-  const run = await enqueue({
-    job: 'ent/proj/ok:latest',
-    queue: 'q',
-    priority: 'critical',
-    project_queue: 'team-queues',
-    run_id: 'q-ok-1',
-    name: 'nightly',
-    entry_point: 'python train.py',
-    resource_args: '{"kubernetes": {"namespace": "ml"}}',
-    config: 'overrides:\n  run_config:\n    lr: 0.1\n    db_password: pa55word-xyz\n'
-  }, { env: { FAKE_WANDB_AGENT_DELAY: '1' } }) // running for 1 s: the poll after the claim reads the run, and sees it running
+  const run = await enqueue(
+    {
+      job: 'ent/proj/ok:latest',
+      queue: 'q',
+      priority: 'critical',
+      project_queue: 'team-queues',
+      run_id: 'q-ok-1',
+      name: 'nightly',
+      entry_point: 'python train.py',
+      resource_args: '{"kubernetes": {"namespace": "ml"}}',
+      config: 'overrides:\n  run_config:\n    lr: 0.1\n    db_password: pa55word-xyz\n'
+    },
+    { env: { FAKE_WANDB_AGENT_DELAY: '1' } }
+  ) // running for 1 s: the poll after the claim reads the run, and sees it running
 
   it('passes the step', () => assert.equal(run.code, 0, run.stdout))
   it('sets run_id, queue_item_id, run_url, entity, project, state', () => {
@@ -67,7 +67,10 @@ describe('queue mode: a run that finishes', async () => {
   })
   it('one public API object for the checks, the push and the following; the job checked once, before the push', () => {
     assert.equal(calls(run, 'public_api').length, 1)
-    assert.deepEqual(calls(run, 'artifact').map((c) => c.name), ['ent/proj/ok:latest'])
+    assert.deepEqual(
+      calls(run, 'artifact').map((c) => c.name),
+      ['ent/proj/ok:latest']
+    )
   })
   it('calls launch_add once with the SDK argument names; resource left to the queue', () => {
     const [add, ...more] = calls(run, 'launch_add')
@@ -150,7 +153,10 @@ describe('queue mode: waiting ends', () => {
     assert.deepEqual(errors(run), [
       `No agent picked up queue item ${run.outputs.queue_item_id} on stuck-queue within the queue_timeout of 1.0s: it was removed from the queue.`
     ])
-    assert.deepEqual(calls(run, 'delete_item').map((c) => [c.item, c.state]), [[run.outputs.queue_item_id, 'PENDING']])
+    assert.deepEqual(
+      calls(run, 'delete_item').map((c) => [c.item, c.state]),
+      [[run.outputs.queue_item_id, 'PENDING']]
+    )
     assert.equal(run.outputs.timed_out, 'true')
     assert.equal(run.outputs.state, 'pending')
     assert.ok(run.seconds < 15, `${run.seconds}s: queue_timeout is 1 s`)
@@ -168,7 +174,10 @@ describe('queue mode: waiting ends', () => {
   it('cancel while pending removes the item', async () => {
     const run = await enqueue({ job: 'e/p/ok:latest', queue: 'stuck-queue', run_id: 'q-cp' }, { cancelOn: /Queued on stuck-queue/ })
     assert.equal(run.code, 1, run.stdout)
-    assert.deepEqual(calls(run, 'delete_item').map((c) => c.item), [run.outputs.queue_item_id])
+    assert.deepEqual(
+      calls(run, 'delete_item').map((c) => c.item),
+      [run.outputs.queue_item_id]
+    )
     assert.deepEqual(errors(run), [
       `Cancelled before an agent started the run: it was removed from the queue (queue item ${run.outputs.queue_item_id} on stuck-queue, state pending).`
     ])
@@ -178,7 +187,10 @@ describe('queue mode: waiting ends', () => {
   it('cancel while running stops the run through the API: killed', async () => {
     const run = await enqueue({ job: 'e/p/forever:latest', queue: 'q', run_id: 'q-cr' }, { cancelOn: /W&B run q-cr is running/ })
     assert.equal(run.code, 1, run.stdout)
-    assert.deepEqual(calls(run, 'stop_run').map((c) => [c.run, c.state]), [['q-cr', 'running']])
+    assert.deepEqual(
+      calls(run, 'stop_run').map((c) => [c.run, c.state]),
+      [['q-cr', 'running']]
+    )
     assert.deepEqual(calls(run, 'delete_item'), [])
     assert.equal(run.outputs.state, 'killed')
     assert.deepEqual(errors(run), ['Cancelled: W&B run q-cr was stopped (https://wandb.ai/ent/proj/runs/q-cr), state killed.'])
@@ -235,12 +247,16 @@ describe('queue mode: nothing is pushed when', () => {
     assert.deepEqual(calls(run, 'push'), [])
   })
   it('template variables do not fit the queue: every problem named', async () => {
-    const run = await enqueue({ job: 'e/p/ok:latest', queue: 'templated-queue', template_variables: '{"gpus": 16, "gpu_type": "v100", "zone": "eu"}' })
+    const run = await enqueue({
+      job: 'e/p/ok:latest',
+      queue: 'templated-queue',
+      template_variables: '{"gpus": 16, "gpu_type": "v100", "zone": "eu"}'
+    })
     assert.equal(run.code, 1)
     assert.deepEqual(errors(run), [
       'template_variables do not fit the queue (nothing was queued):\n' +
-        '  - gpus: must be at most 8 (queue templated-queue\'s schema)\n' +
-        '  - gpu_type: must be one of a100, h100 (queue templated-queue\'s schema)\n' +
+        "  - gpus: must be at most 8 (queue templated-queue's schema)\n" +
+        "  - gpu_type: must be one of a100, h100 (queue templated-queue's schema)\n" +
         '  - zone: queue templated-queue has no template variable zone (it has: gpu_type, gpus, mem_gb)'
     ])
     assert.deepEqual(calls(run, 'push'), [])
@@ -250,13 +266,20 @@ describe('queue mode: nothing is pushed when', () => {
     assert.equal(run.code, 1)
     const [push] = calls(run, 'push')
     assert.ok(push)
-    assert.deepEqual(calls(run, 'delete_item').map((c) => c.item), [push.item])
+    assert.deepEqual(
+      calls(run, 'delete_item').map((c) => c.item),
+      [push.item]
+    )
     assert.match(errors(run)[0] ?? '', /^HTTP 400: no such item view \(the queue item \S+ it had pushed was removed again\)$/)
   })
 })
 
 describe('queue mode: template variables that fit', async () => {
-  const run = await enqueue({ job: 'e/p/ok:latest', queue: 'templated-queue', template_variables: 'gpus: "4"\ngpu_type: h100\nmem_gb: 64\n' })
+  const run = await enqueue({
+    job: 'e/p/ok:latest',
+    queue: 'templated-queue',
+    template_variables: 'gpus: "4"\ngpu_type: h100\nmem_gb: 64\n'
+  })
   it('are converted by the schema and pushed', () => {
     assert.equal(run.code, 0, run.stdout)
     assert.deepEqual(calls(run, 'push')[0]?.template_variables, { gpus: 4, gpu_type: 'h100', mem_gb: 64 })

@@ -41,14 +41,23 @@ print(json.dumps({"state": run.state, "summary": dict(run.summary_metrics), "his
 function assertLoggedRun(recorded: PublicRun): void {
   assert.equal(recorded.state, 'finished')
   assert.deepEqual(recorded.summary, METRICS)
-  assert.deepEqual(recorded.history.map((row) => row._step), [0, 1, 2, 3, 4])
+  assert.deepEqual(
+    recorded.history.map((row) => row._step),
+    [0, 1, 2, 3, 4]
+  )
   assert.equal(recorded.history[4]!['eval/acc'], 0.93)
   for (let i = 1; i <= 5; i++) assert.match(recorded.log ?? '', new RegExp(`\\[fake job metrics\\] step ${i}/5 `))
 }
 
 describe('a W&B run in direct mode (local-process)', async () => {
   const run = await startAction({
-    inputs: { ...base, job: 'ent/proj/metrics:latest', resource: 'local-process', run_id: 'metrics-1', config: config({ metrics: METRICS, steps: 5 }) }
+    inputs: {
+      ...base,
+      job: 'ent/proj/metrics:latest',
+      resource: 'local-process',
+      run_id: 'metrics-1',
+      config: config({ metrics: METRICS, steps: 5 })
+    }
   })
   it('passes the step with state finished, reading the run back without a warning', () => {
     assert.equal(run.code, 0, run.stdout)
@@ -82,7 +91,13 @@ describe('a W&B run in queue mode', async () => {
 
 describe('a W&B run whose job exits 3', async () => {
   const run = await startAction({
-    inputs: { ...base, job: 'ent/proj/metrics:latest', resource: 'local-process', run_id: 'metrics-exit3', config: config({ metrics: METRICS, steps: 2, exit_code: 3 }) }
+    inputs: {
+      ...base,
+      job: 'ent/proj/metrics:latest',
+      resource: 'local-process',
+      run_id: 'metrics-exit3',
+      config: config({ metrics: METRICS, steps: 2, exit_code: 3 })
+    }
   })
   it('fails the step, and W&B has the run failed', () => {
     assert.equal(run.code, 1)
@@ -96,7 +111,10 @@ describe('a W&B run whose job is killed with SIGKILL mid-run', async () => {
   let dir = ''
   const run = await startAction({
     inputs: {
-      ...base, job: 'ent/proj/metrics:latest', resource: 'local-process', run_id: 'metrics-killed',
+      ...base,
+      job: 'ent/proj/metrics:latest',
+      resource: 'local-process',
+      run_id: 'metrics-killed',
       config: config({ metrics: METRICS, steps: 100, seconds_per_step: 0.1 })
     },
     onStdout: (text) => {
@@ -112,7 +130,10 @@ describe('a W&B run whose job is killed with SIGKILL mid-run', async () => {
     // the verdict, then (issue 13) why: the job was killed (test/e2e/follow.test.ts)
     const [annotation, ...more] = errors(run)
     assert.deepEqual(more, [])
-    assert.match(annotation ?? '', /^W&B run metrics-killed failed \(https:\/\/wandb\.ai\/ent\/proj\/runs\/metrics-killed\)\.\nExit code -9 \(killed by signal 9\)\n/)
+    assert.match(
+      annotation ?? '',
+      /^W&B run metrics-killed failed \(https:\/\/wandb\.ai\/ent\/proj\/runs\/metrics-killed\)\.\nExit code -9 \(killed by signal 9\)\n/
+    )
   })
   it('W&B records the run as failed, not finished, and keeps what was logged', () => {
     const recorded = readBack(run, 'metrics-killed')
@@ -130,7 +151,10 @@ describe('a W&B run whose job is killed with SIGKILL mid-run', async () => {
 describe('a cancelled W&B run', async () => {
   const run = await startAction({
     inputs: {
-      ...base, job: 'ent/proj/metrics:latest', resource: 'local-process', run_id: 'metrics-cancel',
+      ...base,
+      job: 'ent/proj/metrics:latest',
+      resource: 'local-process',
+      run_id: 'metrics-cancel',
       config: config({ metrics: METRICS, steps: 100, seconds_per_step: 0.1 })
     },
     onStdout: (text, child) => {

@@ -51,7 +51,9 @@ export function loadActionManifest(file = ACTION_YML, text = readFileSync(file, 
   if (!problems.some((p) => p.message.startsWith('YAML:'))) problems.push(...checkActionSchema(text, file))
   if (problems.length) {
     const what = problems.some((p) => p.message.startsWith('YAML:')) ? 'not valid YAML' : 'not valid action metadata'
-    throw new Error(`${file} is ${what}, so GitHub cannot load the action:\n${problems.map((p) => `${p.line}:${p.column}: ${p.message}`).join('\n')}`)
+    throw new Error(
+      `${file} is ${what}, so GitHub cannot load the action:\n${problems.map((p) => `${p.line}:${p.column}: ${p.message}`).join('\n')}`
+    )
   }
   const manifest = YAML.parse(text) as ActionManifest
   manifest.inputs ??= {}
@@ -75,7 +77,13 @@ export interface DefaultContext {
 /** An input's default as the runner passes it: its expression evaluated by GitHub's evaluator. */
 export function evaluateDefault(manifest: ActionManifest, input: string, context: DefaultContext): string {
   try {
-    return tokenString(manifest.defaultTokens[input], { github: context.github ?? {}, runner: { os: 'Linux', arch: 'X64' }, job: {}, strategy: {}, matrix: {} })
+    return tokenString(manifest.defaultTokens[input], {
+      github: context.github ?? {},
+      runner: { os: 'Linux', arch: 'X64' },
+      job: {},
+      strategy: {},
+      matrix: {}
+    })
   } catch (error) {
     throw new Error(`action.yml input ${input}: ${(error as Error).message}`, { cause: error })
   }
@@ -89,7 +97,9 @@ export function evaluateDefault(manifest: ActionManifest, input: string, context
 export function inputEnv(manifest: ActionManifest, given: Record<string, string>, context: DefaultContext = {}): Record<string, string> {
   const unknown = Object.keys(given).filter((name) => !Object.hasOwn(manifest.inputs, name))
   if (unknown.length) {
-    throw new Error(`Unexpected input(s) ${unknown.map((n) => `'${n}'`).join(', ')}: action.yml declares ${Object.keys(manifest.inputs).join(', ')}`)
+    throw new Error(
+      `Unexpected input(s) ${unknown.map((n) => `'${n}'`).join(', ')}: action.yml declares ${Object.keys(manifest.inputs).join(', ')}`
+    )
   }
   const env: Record<string, string> = {}
   for (const name of Object.keys(manifest.inputs)) {

@@ -76,7 +76,11 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
 
   function send(res: ServerResponse, status: number, value?: unknown, headers: Record<string, string> = {}): void {
     const data = value === undefined ? Buffer.alloc(0) : Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))
-    res.writeHead(status, { 'content-length': String(data.length), ...(value !== undefined && !Buffer.isBuffer(value) ? { 'content-type': 'application/json' } : {}), ...headers })
+    res.writeHead(status, {
+      'content-length': String(data.length),
+      ...(value !== undefined && !Buffer.isBuffer(value) ? { 'content-type': 'application/json' } : {}),
+      ...headers
+    })
     res.end(data)
   }
 
@@ -90,7 +94,8 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
     const target = new URL(req.url ?? '/', url)
     const data = await body(req)
     const protocol: CacheCall['protocol'] = target.pathname.startsWith(TWIRP) ? 'v2' : target.pathname.startsWith(V1) ? 'v1' : 'blob'
-    const call = protocol === 'v2' ? target.pathname.slice(TWIRP.length) : `${req.method} ${target.pathname.replace(/^\/_apis\/artifactcache\//, '')}`
+    const call =
+      protocol === 'v2' ? target.pathname.slice(TWIRP.length) : `${req.method} ${target.pathname.replace(/^\/_apis\/artifactcache\//, '')}`
     const record = (status: number) => calls.push({ protocol, call, status })
     if (options.fault === 'hang') {
       record(0)
@@ -99,14 +104,23 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
     }
     if (options.fault === 'fail') {
       record(500)
-      return send(res, 500, protocol === 'v2' ? { code: 'internal', msg: 'the local cache service fails on purpose' } : { message: 'failing on purpose' })
+      return send(
+        res,
+        500,
+        protocol === 'v2' ? { code: 'internal', msg: 'the local cache service fails on purpose' } : { message: 'failing on purpose' }
+      )
     }
     const authorized = req.headers.authorization === `Bearer ${TOKEN}`
     if (protocol !== 'blob' && !authorized) {
       record(401)
       return send(res, 401, { code: 'unauthenticated', msg: 'no runtime token' })
     }
-    const status = protocol === 'v2' ? v2(call, JSON.parse(data.toString('utf8') || '{}'), res) : protocol === 'v1' ? v1(req, target, data, res) : blob(req, target, data, res)
+    const status =
+      protocol === 'v2'
+        ? v2(call, JSON.parse(data.toString('utf8') || '{}'), res)
+        : protocol === 'v1'
+          ? v1(req, target, data, res)
+          : blob(req, target, data, res)
     record(status)
   }
 
@@ -117,17 +131,23 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
       case 'GetCacheEntryDownloadURL': {
         const entry = find([key, ...((request.restore_keys as string[] | undefined) ?? [])], version)
         if (!entry) return answer(res, 200, { ok: false, signed_download_url: '', matched_key: '' })
-        return answer(res, 200, { ok: true, signed_download_url: `${url}/devstoreaccount1/cache/${entry.id}?sig=${signature}`, matched_key: entry.key })
+        return answer(res, 200, {
+          ok: true,
+          signed_download_url: `${url}/devstoreaccount1/cache/${entry.id}?sig=${signature}`,
+          matched_key: entry.key
+        })
       }
       case 'CreateCacheEntry': {
-        if (stored.some((e) => e.key === key && e.version === version)) return answer(res, 200, { ok: false, signed_upload_url: '', message: `cache entry ${key} exists` })
+        if (stored.some((e) => e.key === key && e.version === version))
+          return answer(res, 200, { ok: false, signed_upload_url: '', message: `cache entry ${key} exists` })
         const entry: Stored = { key, version, size: 0, created: Date.now(), id: nextId++, blocks: new Map(), committed: false }
         stored.push(entry)
         return answer(res, 200, { ok: true, signed_upload_url: `${url}/devstoreaccount1/cache/${entry.id}?sig=${signature}` })
       }
       case 'FinalizeCacheEntryUpload': {
         const entry = stored.find((e) => e.key === key && e.version === version && !e.committed)
-        if (!entry?.data || entry.data.length !== Number(request.size_bytes)) return answer(res, 200, { ok: false, entry_id: '0', message: 'nothing uploaded of that size' })
+        if (!entry?.data || entry.data.length !== Number(request.size_bytes))
+          return answer(res, 200, { ok: false, entry_id: '0', message: 'nothing uploaded of that size' })
         entry.committed = true
         return answer(res, 200, { ok: true, entry_id: String(entry.id) })
       }
@@ -141,7 +161,12 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
     const match = /^\/devstoreaccount1\/cache\/(\d+)$/.exec(target.pathname)
     const entry = match ? stored.find((e) => e.id === Number(match[1])) : undefined
     if (!entry || target.searchParams.get('sig') !== signature) return answer(res, 403, { message: 'AuthenticationFailed' })
-    const azure = { 'x-ms-request-id': randomBytes(8).toString('hex'), 'x-ms-version': '2024-11-04', etag: `"0x${entry.id}"`, 'last-modified': new Date().toUTCString() }
+    const azure = {
+      'x-ms-request-id': randomBytes(8).toString('hex'),
+      'x-ms-version': '2024-11-04',
+      etag: `"0x${entry.id}"`,
+      'last-modified': new Date().toUTCString()
+    }
     if (req.method === 'GET') {
       if (!entry.committed || !entry.data) return answer(res, 404, { message: 'BlobNotFound' })
       send(res, 200, entry.data, { 'content-type': 'application/octet-stream' })
@@ -169,12 +194,25 @@ export async function startCacheService(options: CacheServiceOptions = {}): Prom
     if (req.method === 'GET' && resource === 'cache') {
       const entry = find((target.searchParams.get('keys') ?? '').split(','), target.searchParams.get('version') ?? '')
       if (!entry) return answer(res, 204)
-      return answer(res, 200, { cacheKey: entry.key, scope: 'refs/heads/main', archiveLocation: `${url}/devstoreaccount1/cache/${entry.id}?sig=${signature}` })
+      return answer(res, 200, {
+        cacheKey: entry.key,
+        scope: 'refs/heads/main',
+        archiveLocation: `${url}/devstoreaccount1/cache/${entry.id}?sig=${signature}`
+      })
     }
     if (req.method === 'POST' && resource === 'caches') {
       const request = JSON.parse(data.toString('utf8')) as { key: string; version: string }
-      if (stored.some((e) => e.key === request.key && e.version === request.version)) return answer(res, 409, { message: `Cache already exists. Scope: refs/heads/main, Key: ${request.key}` })
-      const entry: Stored = { key: request.key, version: request.version, size: 0, created: Date.now(), id: nextId++, blocks: new Map(), committed: false }
+      if (stored.some((e) => e.key === request.key && e.version === request.version))
+        return answer(res, 409, { message: `Cache already exists. Scope: refs/heads/main, Key: ${request.key}` })
+      const entry: Stored = {
+        key: request.key,
+        version: request.version,
+        size: 0,
+        created: Date.now(),
+        id: nextId++,
+        blocks: new Map(),
+        committed: false
+      }
       stored.push(entry)
       return answer(res, 201, { cacheId: entry.id })
     }

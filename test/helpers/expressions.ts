@@ -97,7 +97,11 @@ export function tokenString(token: TemplateToken | undefined, contexts: Contexts
 }
 
 /** A mapping token (env, with) as names and strings, each value evaluated. */
-export function mappingStrings(token: TemplateToken | undefined, contexts: Contexts | (() => Contexts), status?: JobStatus): Record<string, string> {
+export function mappingStrings(
+  token: TemplateToken | undefined,
+  contexts: Contexts | (() => Contexts),
+  status?: JobStatus
+): Record<string, string> {
   const values: Record<string, string> = {}
   if (token === undefined) return values
   if (!isMapping(token)) throw new Error('a mapping was expected')

@@ -39,7 +39,17 @@ export async function startFaultProxy(upstream: string, faults: Faults = {}): Pr
   const dir = mkdtempSync(path.join(tmpdir(), 'fault-proxy-'))
   const portFile = path.join(dir, 'port')
   const controlFile = path.join(dir, 'control-port')
-  const args = [path.join(ROOT, 'test', 'fault-proxy', 'proxy.py'), '--upstream', upstream, '--port-file', portFile, '--control-port-file', controlFile, '--faults', JSON.stringify(faults)]
+  const args = [
+    path.join(ROOT, 'test', 'fault-proxy', 'proxy.py'),
+    '--upstream',
+    upstream,
+    '--port-file',
+    portFile,
+    '--control-port-file',
+    controlFile,
+    '--faults',
+    JSON.stringify(faults)
+  ]
   const proc = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   proc.stderr!.on('data', (c: Buffer) => (stderr += c))

@@ -52,7 +52,17 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const dir = mkdtempSync(path.join(tmpdir(), 'github-api-'))
   const portFile = path.join(dir, 'port')
   const oplog = path.join(dir, 'requests.jsonl')
-  const args = [path.join(ROOT, 'test', 'github-api', 'server.py'), '--port', '0', '--port-file', portFile, '--oplog', oplog, '--head-sha', HEAD_SHA]
+  const args = [
+    path.join(ROOT, 'test', 'github-api', 'server.py'),
+    '--port',
+    '0',
+    '--port-file',
+    portFile,
+    '--oplog',
+    oplog,
+    '--head-sha',
+    HEAD_SHA
+  ]
   for (const area of options.forbid ?? []) args.push('--forbid', area)
   if (options.secondaryLimit) args.push('--secondary-limit', String(options.secondaryLimit))
   if (options.failFirst) args.push('--fail-first', String(options.failFirst))
@@ -71,7 +81,11 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`
   const requests = (): GitHubRequest[] =>
-    readFileSync(oplog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as GitHubRequest).filter((r) => r.path !== '/_state')
+    readFileSync(oplog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as GitHubRequest)
+      .filter((r) => r.path !== '/_state')
   return {
     url,
     requests,
@@ -86,7 +100,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         server.kill('SIGTERM')
         await closed
       }
-      if (problems.length) throw new Error(`The local GitHub API saw what GitHub's REST API description does not allow:\n${problems.join('\n')}`)
+      if (problems.length)
+        throw new Error(`The local GitHub API saw what GitHub's REST API description does not allow:\n${problems.join('\n')}`)
     }
   }
 }
@@ -113,7 +128,11 @@ async function referee(req: IncomingMessage, res: ServerResponse, fake: string, 
   if (match.problems.length) {
     problems.push(`${match.operation} (${method} ${target}): ${match.problems.join('; ')}`)
     const message = `Invalid request.\n\n${match.problems.join('\n')}`
-    return send(422, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: '422' }))
+    return send(
+      422,
+      { 'content-type': 'application/json; charset=utf-8' },
+      JSON.stringify({ message, documentation_url: 'https://docs.github.com/rest', status: '422' })
+    )
   }
   return forward()
 
@@ -153,13 +172,21 @@ export async function withGitHubApi<T>(options: GitHubApiOptions, use: (api: Git
 }
 
 /** The environment of a workflow run for `event` (pull_request: PR `pr` with head HEAD_SHA). */
-export function eventEnv(api: GitHubApi, event: 'pull_request' | 'push' | 'workflow_dispatch', options: { pr?: number; sha?: string; job?: string } = {}): Record<string, string> {
+export function eventEnv(
+  api: GitHubApi,
+  event: 'pull_request' | 'push' | 'workflow_dispatch',
+  options: { pr?: number; sha?: string; job?: string } = {}
+): Record<string, string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'github-event-'))
   const file = path.join(dir, 'event.json')
   const sha = options.sha ?? HEAD_SHA
   const payload =
     event === 'pull_request'
-      ? { action: 'synchronize', number: options.pr ?? 7, pull_request: { number: options.pr ?? 7, head: { sha: HEAD_SHA, ref: 'feature' } } }
+      ? {
+          action: 'synchronize',
+          number: options.pr ?? 7,
+          pull_request: { number: options.pr ?? 7, head: { sha: HEAD_SHA, ref: 'feature' } }
+        }
       : event === 'push'
         ? { ref: 'refs/heads/feature', after: sha }
         : {}

@@ -54,8 +54,14 @@ export function launchMetricJob(
   return startAction({
     fake: false,
     inputs: {
-      job: 'ent/proj/metricjob:latest', python: more.python ?? REAL_PYTHON, base_url: backend.url, entity: 'ent', project: 'proj',
-      run_id: runId, config: JSON.stringify({ overrides: { run_config: runConfig } }), ...where
+      job: 'ent/proj/metricjob:latest',
+      python: more.python ?? REAL_PYTHON,
+      base_url: backend.url,
+      entity: 'ent',
+      project: 'proj',
+      run_id: runId,
+      config: JSON.stringify({ overrides: { run_config: runConfig } }),
+      ...where
     },
     env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...more.env },
     timeoutMs: 120_000,
@@ -68,11 +74,19 @@ export function launchMetricJob(
  * metricjob launched on local-process and SIGKILLed once it has printed step 3: W&B's heartbeat
  * timeout is far beyond the test, so only the action can end the run early.
  */
-export function launchAndKillMetricJob(backend: Backend, runId: string, more: Pick<MetricJobOptions, 'python' | 'env'> = {}): Promise<ActionRun> {
+export function launchAndKillMetricJob(
+  backend: Backend,
+  runId: string,
+  more: Pick<MetricJobOptions, 'python' | 'env'> = {}
+): Promise<ActionRun> {
   let dir = ''
   let killed = false
-  return launchMetricJob(backend, { resource: 'local-process' }, runId,
-    { metrics: { 'eval/acc': 0.93 }, steps: 50, seconds_per_step: 0.2 }, {
+  return launchMetricJob(
+    backend,
+    { resource: 'local-process' },
+    runId,
+    { metrics: { 'eval/acc': 0.93 }, steps: 50, seconds_per_step: 0.2 },
+    {
       ...more,
       env: { ...more.env, HARNESS_OUT_DIR: '{dir}/jobs' },
       onStart: (_child, runnerTemp) => (dir = runnerTemp),
@@ -82,5 +96,6 @@ export function launchAndKillMetricJob(backend: Backend, runId: string, more: Pi
         const dump = path.join(dir, 'jobs', `env-metricjob-${runId}.json`)
         process.kill((JSON.parse(readFileSync(dump, 'utf8')) as { pid: number }).pid, 'SIGKILL')
       }
-    })
+    }
+  )
 }

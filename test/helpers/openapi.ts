@@ -38,7 +38,8 @@ function resolve(schema: Schema): Schema {
   for (let hops = 0; typeof current.$ref === 'string'; hops++) {
     if (hops > 20) throw new Error(`a $ref cycle at ${String(current.$ref)}`)
     let node: unknown = document()
-    for (const part of (current.$ref as string).replace(/^#\//, '').split('/')) node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')]
+    for (const part of (current.$ref as string).replace(/^#\//, '').split('/'))
+      node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')]
     current = node as Schema
   }
   return current
@@ -55,7 +56,14 @@ function allOperations(): Operation[] {
       })
       for (const [method, op] of Object.entries(item)) {
         if (!['get', 'post', 'put', 'patch', 'delete', 'head'].includes(method)) continue
-        operations.push({ id: String(op.operationId), method: method.toUpperCase(), template, pattern: new RegExp(`^${source}$`), names, spec: op })
+        operations.push({
+          id: String(op.operationId),
+          method: method.toUpperCase(),
+          template,
+          pattern: new RegExp(`^${source}$`),
+          names,
+          spec: op
+        })
       }
     }
     // A literal segment wins over a parameter where both match (as the router does).
@@ -83,7 +91,11 @@ export function checkRequest(method: string, url: string, body: unknown): Match 
       operation: '(none)',
       method,
       template: pathname,
-      problems: [candidates.length ? `${method} is not an operation of ${candidates[0]!.template} (only ${allowed})` : `no operation in GitHub's REST API has the path ${pathname}`]
+      problems: [
+        candidates.length
+          ? `${method} is not an operation of ${candidates[0]!.template} (only ${allowed})`
+          : `no operation in GitHub's REST API has the path ${pathname}`
+      ]
     }
   }
   const problems: string[] = []
@@ -91,12 +103,24 @@ export function checkRequest(method: string, url: string, body: unknown): Match 
   const parameters = ((op.spec.parameters ?? []) as Schema[]).map(resolve)
   op.names.forEach((name, i) => {
     const parameter = parameters.find((p) => p.in === 'path' && p.name === name)
-    if (parameter) problems.push(...validate(resolve(parameter.schema as Schema), coerce(values[i]!, parameter.schema as Schema), `path parameter ${name}`))
+    if (parameter)
+      problems.push(
+        ...validate(resolve(parameter.schema as Schema), coerce(values[i]!, parameter.schema as Schema), `path parameter ${name}`)
+      )
   })
   for (const [name, value] of searchParams) {
     const parameter = parameters.find((p) => p.in === 'query' && p.name === name)
-    if (!parameter) problems.push(`query parameter ${name} is not a parameter of the operation (it has: ${parameters.filter((p) => p.in === 'query').map((p) => p.name).join(', ') || 'none'})`)
-    else problems.push(...validate(resolve(parameter.schema as Schema), coerce(value, parameter.schema as Schema), `query parameter ${name}`))
+    if (!parameter)
+      problems.push(
+        `query parameter ${name} is not a parameter of the operation (it has: ${
+          parameters
+            .filter((p) => p.in === 'query')
+            .map((p) => p.name)
+            .join(', ') || 'none'
+        })`
+      )
+    else
+      problems.push(...validate(resolve(parameter.schema as Schema), coerce(value, parameter.schema as Schema), `query parameter ${name}`))
   }
   for (const parameter of parameters.filter((p) => p.in === 'query' && p.required)) {
     if (!searchParams.has(String(parameter.name))) problems.push(`query parameter ${String(parameter.name)} is required`)
@@ -138,7 +162,10 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 /** Every way `value` does not match `schema`, each naming where (`body.output.title`). */
 function validate(schemaOrRef: Schema, value: unknown, at: string, closed = false): string[] {
   const schema = resolve(schemaOrRef)
-  if (value === null) return schema.nullable || schema.type === 'null' || (schema.enum as unknown[] | undefined)?.includes(null) ? [] : [`${at} is null, which it may not be`]
+  if (value === null)
+    return schema.nullable || schema.type === 'null' || (schema.enum as unknown[] | undefined)?.includes(null)
+      ? []
+      : [`${at} is null, which it may not be`]
   if (schema.allOf) return (schema.allOf as Schema[]).flatMap((s) => validate(s, value, at, closed))
   if (schema.anyOf || schema.oneOf) {
     const options = (schema.anyOf ?? schema.oneOf) as Schema[]
@@ -152,20 +179,27 @@ function validate(schemaOrRef: Schema, value: unknown, at: string, closed = fals
   const type = schema.type as string | undefined
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value
   if (type && !(type === actual || (type === 'number' && actual === 'integer'))) return [`${at} is ${describe(value)}, not ${type}`]
-  if (schema.enum && !(schema.enum as unknown[]).includes(value)) problems.push(`${at} is ${describe(value)}, not one of ${(schema.enum as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`)
+  if (schema.enum && !(schema.enum as unknown[]).includes(value))
+    problems.push(`${at} is ${describe(value)}, not one of ${(schema.enum as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`)
   if (typeof value === 'string') {
-    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength) problems.push(`${at} is ${value.length} characters long, over its maxLength ${schema.maxLength}`)
-    if (typeof schema.minLength === 'number' && value.length < schema.minLength) problems.push(`${at} is shorter than its minLength ${schema.minLength}`)
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) problems.push(`${at} does not match the pattern ${schema.pattern}`)
+    if (typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      problems.push(`${at} is ${value.length} characters long, over its maxLength ${schema.maxLength}`)
+    if (typeof schema.minLength === 'number' && value.length < schema.minLength)
+      problems.push(`${at} is shorter than its minLength ${schema.minLength}`)
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value))
+      problems.push(`${at} does not match the pattern ${schema.pattern}`)
     if (schema.format === 'date-time' && !DATE_TIME.test(value)) problems.push(`${at} is ${describe(value)}, not an ISO 8601 date-time`)
   }
   if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) problems.push(`${at} is ${value}, under its minimum ${schema.minimum}`)
+    if (typeof schema.minimum === 'number' && value < schema.minimum)
+      problems.push(`${at} is ${value}, under its minimum ${schema.minimum}`)
     if (typeof schema.maximum === 'number' && value > schema.maximum) problems.push(`${at} is ${value}, over its maximum ${schema.maximum}`)
   }
   if (Array.isArray(value)) {
-    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) problems.push(`${at} has ${value.length} items, over its maxItems ${schema.maxItems}`)
-    if (typeof schema.minItems === 'number' && value.length < schema.minItems) problems.push(`${at} has fewer items than its minItems ${schema.minItems}`)
+    if (typeof schema.maxItems === 'number' && value.length > schema.maxItems)
+      problems.push(`${at} has ${value.length} items, over its maxItems ${schema.maxItems}`)
+    if (typeof schema.minItems === 'number' && value.length < schema.minItems)
+      problems.push(`${at} has fewer items than its minItems ${schema.minItems}`)
     if (schema.items) value.forEach((item, i) => problems.push(...validate(schema.items as Schema, item, `${at}[${i}]`, closed)))
   }
   if (actual === 'object' && value !== null) {

@@ -24,12 +24,22 @@ export function assertMixedOutput(log: string): void {
   assert.equal(numbered.length, 3000, 'every numbered line, none split')
   numbered.forEach((line, i) => assert.equal(line, numberedLine(i, 100)))
   const long = lines.filter((l) => l.startsWith('LLL'))
-  assert.deepEqual(long.map((l) => l.replace(/^L+/, (m) => `L x ${m.length}`)), ['L x 16384 [... 83616 more bytes of this line cut]'])
-  assert.deepEqual(lines.filter((l) => l.includes('progress')), ['progress 50/50'])
+  assert.deepEqual(
+    long.map((l) => l.replace(/^L+/, (m) => `L x ${m.length}`)),
+    ['L x 16384 [... 83616 more bytes of this line cut]']
+  )
+  assert.deepEqual(
+    lines.filter((l) => l.includes('progress')),
+    ['progress 50/50']
+  )
   assert.equal(lines.filter((l) => l.startsWith('bytes ') && l.endsWith(' not utf-8')).length, 1)
   assert.ok(lines.includes('last line without newline'), 'the last line, without its newline')
   const order = ['0'.repeat(99), 'LLL', 'progress 50/50', 'bytes ', 'last line without newline'].map((s) =>
     lines.findIndex((l) => l.startsWith(s))
   )
-  assert.deepEqual([...order].sort((a, b) => a - b), order, 'in the order printed')
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    order,
+    'in the order printed'
+  )
 }

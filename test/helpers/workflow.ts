@@ -131,7 +131,19 @@ export interface JobContext {
 
 const SETUP_ACTIONS = /^actions\/(checkout|setup-python|setup-node)@/
 const JOB_KEYS = new Set(['name', 'runs-on', 'steps', 'env', 'permissions', 'timeout-minutes', 'needs', 'outputs', 'if', 'concurrency'])
-const STEP_KEYS = new Set(['id', 'name', 'uses', 'run', 'with', 'env', 'if', 'continue-on-error', 'shell', 'timeout-minutes', 'working-directory'])
+const STEP_KEYS = new Set([
+  'id',
+  'name',
+  'uses',
+  'run',
+  'with',
+  'env',
+  'if',
+  'continue-on-error',
+  'shell',
+  'timeout-minutes',
+  'working-directory'
+])
 
 // ---- parsing -------------------------------------------------------------------------------------
 
@@ -184,9 +196,17 @@ export async function markdownJobs(markdown: string, self: RegExp, file = 'READM
     const doc = parseDocument(text)
     if (isDocument(doc) && isSeq(doc.contents)) {
       // A list of steps: as the steps of a job of a workflow, which is what GitHub would read.
-      const indent = Math.min(...text.split('\n').filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length))
+      const indent = Math.min(
+        ...text
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => /^ */.exec(l)![0].length)
+      )
       const header = 'on: push\njobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n'
-      const body = text.split('\n').map((l) => (l.trim() ? '      ' + l.slice(indent) : l)).join('\n')
+      const body = text
+        .split('\n')
+        .map((l) => (l.trim() ? '      ' + l.slice(indent) : l))
+        .join('\n')
       const lines: LineMap = (line) => first + line - 6
       const parsed = await parseStrict(header + body, file, where, lines)
       jobs.push(toJob(parsed, parsed.template.jobs[0] as ParsedJob, source, (line) => where(lines(line))))
@@ -221,13 +241,16 @@ function toJob(parsed: Parsed, job: ParsedJob, source: string, where: (line: num
     const at = where(rawStep.line ?? 0)
     for (const { key } of rawStep) {
       const name = tokenString(key, {})
-      if (!STEP_KEYS.has(name)) throw new Error(`${where(key.line ?? 0)}: the workflow emulator does not implement the step key \`${name}\``)
+      if (!STEP_KEYS.has(name))
+        throw new Error(`${where(key.line ?? 0)}: the workflow emulator does not implement the step key \`${name}\``)
     }
     const shell = rawStep.find('shell')
     if (shell && tokenString(shell, {}) !== 'bash') throw new Error(`${at}: only shell bash is emulated`)
     if (!('uses' in step) && !('run' in step)) throw new Error(`${at}: only uses and run steps are emulated`)
     const texts = (token: TemplateToken | undefined) =>
-      token && isMapping(token) ? Object.fromEntries([...token].map(({ key, value }) => [tokenString(key, {}), sourceText(value) ?? ''])) : undefined
+      token && isMapping(token)
+        ? Object.fromEntries([...token].map(({ key, value }) => [tokenString(key, {}), sourceText(value) ?? '']))
+        : undefined
     const written = rawStep.find('id')
     return {
       id: written ? step.id : undefined,
@@ -315,7 +338,14 @@ export async function runJob(job: Job, context: JobContext): Promise<JobResult> 
     env,
     matrix: context.matrix ?? {},
     inputs: { ...job.inputDefaults, ...context.inputs },
-    runner: { os: 'Linux', arch: 'X64', name: 'workflow-emulator', temp: runnerTemp, tool_cache: path.join(runnerTemp, 'toolcache'), environment: 'self-hosted' },
+    runner: {
+      os: 'Linux',
+      arch: 'X64',
+      name: 'workflow-emulator',
+      temp: runnerTemp,
+      tool_cache: path.join(runnerTemp, 'toolcache'),
+      environment: 'self-hosted'
+    },
     job: { status: status.failed ? 'failure' : 'success' },
     strategy: { 'fail-fast': true, 'job-index': 0, 'job-total': 1, 'max-parallel': 1 },
     steps,
@@ -353,25 +383,66 @@ export async function runJob(job: Job, context: JobContext): Promise<JobResult> 
     if (!truthy(evaluate(expressionOf(step.tokens.if), contexts(), status))) return { ...base, outcome: 'skipped', conclusion: 'skipped' }
 
     const flag = step.tokens.continueOnError
-    const continueOnError = flag === undefined ? false : typeof flag === 'boolean' ? flag : isBoolean(flag) ? flag.value : truthy(evaluate(expressionOf(flag), contexts(), status))
+    const continueOnError =
+      flag === undefined
+        ? false
+        : typeof flag === 'boolean'
+          ? flag
+          : isBoolean(flag)
+            ? flag.value
+            : truthy(evaluate(expressionOf(flag), contexts(), status))
     const minutes = step.tokens.timeoutMinutes ? Number(tokenString(step.tokens.timeoutMinutes, contexts(), status)) : undefined
     const timeoutMs = minutes ? minutes * 60_000 : (context.stepTimeoutMs ?? 120_000)
     const stepEnv = {
       ...context.env,
-      ...(context.path?.length || addedPath.length ? { PATH: [...addedPath, ...(context.path ?? []), process.env.PATH].join(path.delimiter) } : {}),
+      ...(context.path?.length || addedPath.length
+        ? { PATH: [...addedPath, ...(context.path ?? []), process.env.PATH].join(path.delimiter) }
+        : {}),
       GITHUB_RUN_ID: github.run_id,
       GITHUB_JOB: job.id,
       ...env
     }
-    const cwd = step.tokens.workingDirectory ? path.resolve(context.workspace, tokenString(step.tokens.workingDirectory, contexts(), status)) : context.workspace
-    let ran: { ok: boolean; outputs: Record<string, string>; stdout: string; stderr: string; laterEnv: string; laterPath: string; note?: string }
+    const cwd = step.tokens.workingDirectory
+      ? path.resolve(context.workspace, tokenString(step.tokens.workingDirectory, contexts(), status))
+      : context.workspace
+    let ran: {
+      ok: boolean
+      outputs: Record<string, string>
+      stdout: string
+      stderr: string
+      laterEnv: string
+      laterPath: string
+      note?: string
+    }
     if (step.uses !== undefined && (step.uses === './' || context.self?.test(step.uses))) {
       const inputs = mappingStrings(step.tokens.with, contexts, status)
-      const run = await startAction({ inputs, env: stepEnv, fake: context.fake ?? true, workspace: context.workspace, github: { token: github.token }, timeoutMs })
-      ran = { ok: run.code === 0, outputs: run.outputs, stdout: run.stdout, stderr: run.stderr, laterEnv: run.laterEnv, laterPath: run.laterPath }
+      const run = await startAction({
+        inputs,
+        env: stepEnv,
+        fake: context.fake ?? true,
+        workspace: context.workspace,
+        github: { token: github.token },
+        timeoutMs
+      })
+      ran = {
+        ok: run.code === 0,
+        outputs: run.outputs,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        laterEnv: run.laterEnv,
+        laterPath: run.laterPath
+      }
     } else if (step.uses !== undefined && SETUP_ACTIONS.test(step.uses)) {
       mappingStrings(step.tokens.with, contexts, status) // its expressions are still evaluated
-      ran = { ok: true, outputs: {}, stdout: '', stderr: '', laterEnv: '', laterPath: '', note: `${step.uses} is a no-op in the workflow emulator` }
+      ran = {
+        ok: true,
+        outputs: {},
+        stdout: '',
+        stderr: '',
+        laterEnv: '',
+        laterPath: '',
+        note: `${step.uses} is a no-op in the workflow emulator`
+      }
     } else if (step.uses !== undefined) {
       throw new Error(`the workflow emulator does not know the action ${step.uses}`)
     } else {

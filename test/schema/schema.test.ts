@@ -29,7 +29,10 @@ function bridgeDocuments(): Checked[] {
   const dirs = ['src', 'bridge'].filter((d) => existsSync(path.join(ROOT, d)))
   const r = tool('validate', ...dirs)
   assert.equal(r.code, 0, r.stderr)
-  return r.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Checked)
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Checked)
 }
 
 // Fields of the bridge's documents that no SDK reads (schema-unverified.graphql): each document
@@ -61,18 +64,34 @@ describe('the test backend schema', () => {
   it("the bridge's own GraphQL documents validate against it", () => {
     const docs = bridgeDocuments()
     const names = docs.flatMap((d) => d.operations)
-    for (const op of ['GetRunQueueItem', 'LaunchActionQueueItems', 'LaunchActionJobVersions', 'LaunchActionJobNames', 'UpdateRunState', 'LaunchActionRunQueue', 'LaunchActionTemplateVariables']) {
+    for (const op of [
+      'GetRunQueueItem',
+      'LaunchActionQueueItems',
+      'LaunchActionJobVersions',
+      'LaunchActionJobNames',
+      'UpdateRunState',
+      'LaunchActionRunQueue',
+      'LaunchActionTemplateVariables'
+    ]) {
       assert.ok(names.includes(op), `${op} found among ${names.join(', ')}`)
     }
     for (const doc of docs) {
       const where = `${doc.operations.join(', ')} in ${doc.source}`
       assert.deepEqual(doc.errors_with_unverified, [], where)
       const allowed = doc.operations.length === 1 ? UNVERIFIED_USE[doc.operations[0]!] : undefined
-      if (doc.errors.length) assert.deepEqual(doc.errors, allowed ? [allowed] : [], `${where}: only the fields read with a fallback may be missing from schema.graphql`)
+      if (doc.errors.length)
+        assert.deepEqual(
+          doc.errors,
+          allowed ? [allowed] : [],
+          `${where}: only the fields read with a fallback may be missing from schema.graphql`
+        )
     }
     // and each of those has its fallback: a document of the same name that needs nothing unverified
     for (const op of Object.keys(UNVERIFIED_USE)) {
-      assert.ok(docs.some((d) => d.operations.includes(op) && d.errors.length === 0), `${op} has a fallback document that schema.graphql accepts`)
+      assert.ok(
+        docs.some((d) => d.operations.includes(op) && d.errors.length === 0),
+        `${op} has a fallback document that schema.graphql accepts`
+      )
     }
   })
 })

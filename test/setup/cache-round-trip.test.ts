@@ -79,7 +79,10 @@ for (const protocol of ['v2', 'v1'] as CacheProtocol[]) {
       const used = new Set(service.calls().map((c) => c.protocol))
       assert.ok(used.has(protocol), JSON.stringify(service.calls()))
       assert.ok(!used.has(protocol === 'v2' ? 'v1' : 'v2'), JSON.stringify(service.calls()))
-      assert.ok(service.calls().every((c) => c.status < 400), JSON.stringify(service.calls()))
+      assert.ok(
+        service.calls().every((c) => c.status < 400),
+        JSON.stringify(service.calls())
+      )
     })
   })
 }

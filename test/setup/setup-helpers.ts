@@ -75,7 +75,12 @@ export async function runSetup(
     }
   })
   const lines = (file: string) =>
-    existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : []
   return { ...run, pythons: lines(countFile), launches: lines(recordFile).filter((c) => c.call === 'launch') }
 }
 

@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { before, describe, it } from 'node:test'
 import { errors, FAKE_SDK, TEST_KEY } from '../helpers/action.js'
-import {
-  actionPythons,
-  baseVenv,
-  buildWheels,
-  runSetup,
-  setupGroups,
-  systemPython,
-  venvsIn,
-  type SetupRun
-} from './setup-helpers.js'
+import { actionPythons, baseVenv, buildWheels, runSetup, setupGroups, systemPython, venvsIn, type SetupRun } from './setup-helpers.js'
 
 const base = { api_key: TEST_KEY, resource: 'local-process', job: 'ent/proj/ok:latest', entity: 'ent', project: 'proj' }
 const newToolCache = () => mkdtempSync(path.join(tmpdir(), 'wandb-tool-cache-'))
@@ -89,7 +80,10 @@ describe('wandb not found, then found in the tool cache', () => {
     assert.doesNotMatch(second.stdout, /Installing with|Successfully installed/)
     assert.match(setupGroups(second)[0] ?? '', /wandb 0\.30\.0 from the tool cache/)
     // the bridge in the bare interpreter (nothing launched), then the bridge in the virtualenv
-    assert.deepEqual(actionPythons(second).map((p) => path.basename(p.argv[0] ?? '')), ['launch_bridge.py', 'launch_bridge.py'])
+    assert.deepEqual(
+      actionPythons(second).map((p) => path.basename(p.argv[0] ?? '')),
+      ['launch_bridge.py', 'launch_bridge.py']
+    )
   })
 })
 
@@ -142,7 +136,7 @@ describe('a wandb_version that does not exist', () => {
     toolCache = newToolCache()
     run = await runSetup(wheels, toolCache, { inputs: { ...base, python: systemPython(), wandb_version: '9.9.9' } })
   })
-  it('fails the step saying no such release, with the installer\'s last lines and the specs', () => {
+  it("fails the step saying no such release, with the installer's last lines and the specs", () => {
     assert.equal(run.code, 1)
     const message = errors(run)[0] ?? ''
     assert.match(message, /no release matching wandb==9\.9\.9/)
@@ -190,7 +184,7 @@ describe('wandb_version given', () => {
     assert.match(errors(run)[0] ?? '', /no release matching wandb>=0\.31/)
     assert.equal(run.launches.length, 0)
   })
-  it('latest: always the action\'s virtualenv, with the newest release', async () => {
+  it("latest: always the action's virtualenv, with the newest release", async () => {
     const toolCache = newToolCache()
     const run = await runSetup(wheels, toolCache, {
       inputs: { ...base, python: systemPython(), wandb_version: 'latest' },

@@ -32,16 +32,26 @@ for (const line of output.split('\n')) {
 for (const block of output.split(/^={20,}$/m).slice(1)) {
   const head = block.trim().split('\n')[0] ?? ''
   const named = head.match(MODULE)
-  entry(named ? named[1]! : 'test.bridge (not a test module)').problems.push(block.split(/^-{20,}$/m).slice(0, 2).join('\n').trim())
+  entry(named ? named[1]! : 'test.bridge (not a test module)').problems.push(
+    block
+      .split(/^-{20,}$/m)
+      .slice(0, 2)
+      .join('\n')
+      .trim()
+  )
 }
 
-describe('the bridge\'s Python unit tests (python3 -m unittest discover -s test/bridge -t .)', () => {
+describe("the bridge's Python unit tests (python3 -m unittest discover -s test/bridge -t .)", () => {
   it('ran to the end and found test modules', () => {
     assert.equal(run.error, undefined, `python3 could not run: ${run.error?.message}`)
     assert.equal(run.signal, null, `python3 was ended by ${run.signal} (timeout 120 s)`)
     const ran = output.match(/^Ran (\d+) tests? in/m)
     assert.ok(ran, output.slice(-2000))
-    assert.equal(Number(ran[1]), [...modules.values()].reduce((n, m) => n + m.tests, 0), 'every test attributed to a module')
+    assert.equal(
+      Number(ran[1]),
+      [...modules.values()].reduce((n, m) => n + m.tests, 0),
+      'every test attributed to a module'
+    )
     assert.ok(modules.size > 0, output.slice(-2000))
     assert.equal(run.status, 0, output.slice(-4000))
   })

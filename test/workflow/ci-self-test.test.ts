@@ -11,7 +11,9 @@ describe('ci.yml self-test job', () => {
   it('passes: a finished run, then a failed one that still sets its outputs', async () => {
     const job = await loadJob(path.join(ROOT, '.github', 'workflows', 'ci.yml'), 'self-test')
     const run = await runJob(job, { workspace: ROOT, runId: '987654' })
-    const report = run.steps.map((s) => `${s.id ?? s.name}: ${s.outcome}/${s.conclusion}${s.outcome === 'failure' ? `\n${s.stdout}${s.stderr}` : ''}`)
+    const report = run.steps.map(
+      (s) => `${s.id ?? s.name}: ${s.outcome}/${s.conclusion}${s.outcome === 'failure' ? `\n${s.stdout}${s.stderr}` : ''}`
+    )
     assert.deepEqual(
       run.steps.map((s) => [s.id ?? s.name, s.outcome, s.conclusion]),
       [

@@ -61,7 +61,6 @@ for (const file of DOCS) {
   const jobs = await markdownJobs(markdown, SELF, file)
 
   describe(`the workflow examples in ${file}`, () => {
-
     it('are all run here: every yaml block uses the action', () => {
       const blocks = [...markdown.matchAll(/^```ya?ml\n/gm)].length
       assert.ok(jobs.length > 0, `no example in ${file}`)
@@ -80,7 +79,7 @@ for (const file of DOCS) {
             return [id, done]
           })
         )
-        const server = job.workflow ? servers.get(job.workflow) ?? mkdtempSync(path.join(tmpdir(), 'workflow-server-')) : undefined
+        const server = job.workflow ? (servers.get(job.workflow) ?? mkdtempSync(path.join(tmpdir(), 'workflow-server-'))) : undefined
         if (job.workflow && server) servers.set(job.workflow, server)
         const run = await runJob(job, {
           workspace: workspace(),
@@ -117,7 +116,10 @@ function checkOutputsHandedOn(job: Job, run: JobResult): void {
     const synchronous = String(step.with?.synchronous ?? 'true') === 'true'
     if (synchronous) assert.equal(result.outputs.state, 'finished')
     else assert.ok(['running', 'pending', 'starting', 'claimed'].includes(result.outputs.state ?? ''), result.outputs.state)
-    assert.equal(result.outputs.run_url, `https://wandb.ai/${result.outputs.entity}/${result.outputs.project}/runs/${result.outputs.run_id}`)
+    assert.equal(
+      result.outputs.run_url,
+      `https://wandb.ai/${result.outputs.entity}/${result.outputs.project}/runs/${result.outputs.run_id}`
+    )
   }
   job.steps.forEach((step, index) => {
     const text = `${step.run ?? ''} ${JSON.stringify(step.env ?? {})}`
@@ -127,7 +129,10 @@ function checkOutputsHandedOn(job: Job, run: JobResult): void {
       const value = from.outputs[name as string] ?? ''
       assert.ok(value, `${id} set no output ${name}`)
       assert.equal(run.steps[index]!.outcome, 'success', `step ${index + 1} did not run: ${describeRun(run)}`)
-      assert.ok(run.steps[index]!.stdout.includes(value), `step ${index + 1} did not see ${id}.outputs.${name} (${value}): ${run.steps[index]!.stdout}`)
+      assert.ok(
+        run.steps[index]!.stdout.includes(value),
+        `step ${index + 1} did not see ${id}.outputs.${name} (${value}): ${run.steps[index]!.stdout}`
+      )
     }
   })
 }

@@ -40,7 +40,10 @@ describe('mapping files', () => {
     assert.deepEqual(parseMapping('link-in.yaml', workspace), { a: 1 })
   })
   it('refuses ../ out of the workspace, naming where it leads', () =>
-    throwsMessage(() => parseMapping('../outside.yaml', workspace), /^file \.\.\/outside\.yaml is outside the workspace \(it resolves to .*outside\.yaml; GITHUB_WORKSPACE is /))
+    throwsMessage(
+      () => parseMapping('../outside.yaml', workspace),
+      /^file \.\.\/outside\.yaml is outside the workspace \(it resolves to .*outside\.yaml; GITHUB_WORKSPACE is /
+    ))
   it('refuses an absolute path outside the workspace', () =>
     throwsMessage(() => parseMapping(path.join(root, 'outside.yaml'), workspace), /is outside the workspace/))
   it('refuses a workspace symlink that points outside', () =>
@@ -58,7 +61,10 @@ describe('mapping files', () => {
 
   it('50 000 keys parse in linear time (the pairwise duplicate check took 20 s)', () => {
     const keys = 50_000
-    writeFileSync(path.join(workspace, 'many.json'), JSON.stringify(Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i]))))
+    writeFileSync(
+      path.join(workspace, 'many.json'),
+      JSON.stringify(Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i])))
+    )
     const started = Date.now()
     const parsed = parseMapping('many.json', workspace)
     const seconds = (Date.now() - started) / 1000
@@ -68,7 +74,10 @@ describe('mapping files', () => {
   it('still refuses a duplicate key among many, naming it', () => {
     const text = `${Array.from({ length: 1000 }, (_, i) => `k${i}: ${i}`).join('\n')}\nk500: again\n`
     writeFileSync(path.join(workspace, 'dups.yaml'), text)
-    throwsMessage(() => parseMapping('dups.yaml', workspace), /^file dups\.yaml is not valid JSON or YAML: Map keys must be unique; "k500" is repeated/)
+    throwsMessage(
+      () => parseMapping('dups.yaml', workspace),
+      /^file dups\.yaml is not valid JSON or YAML: Map keys must be unique; "k500" is repeated/
+    )
   })
   it('finds duplicates in nested mappings', () =>
     throwsMessage(() => parseMapping('{"a": {"b": 1, "b": 2}}', workspace), /unique; "b" is repeated/))

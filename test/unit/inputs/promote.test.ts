@@ -22,7 +22,10 @@ describe('parsePromote', () => {
     assert.equal(parsePromote('  '), undefined)
   })
   it('every problem at once, with the format', () => {
-    assert.throws(() => parsePromote('a/b/c/d:x'), /"a\/b\/c\/d" has 4 parts; a collection path has at most three \(entity\/project\/name\): write <collection>:<alias>/)
+    assert.throws(
+      () => parsePromote('a/b/c/d:x'),
+      /"a\/b\/c\/d" has 4 parts; a collection path has at most three \(entity\/project\/name\): write <collection>:<alias>/
+    )
     assert.throws(() => parsePromote('a//b:x'), /has an empty part or a space/)
     assert.throws(() => parsePromote('reg/model:'), /has a colon but no alias after it/)
     assert.throws(() => parsePromote(':x'), /names no collection/)

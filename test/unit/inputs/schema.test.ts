@@ -3,13 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import {
-  DEFAULT_BASE_URL,
-  INPUT_NAMES,
-  InputError,
-  type Inputs,
-  type RawInputs
-} from '../../../src/inputs/inputs.js'
+import { DEFAULT_BASE_URL, INPUT_NAMES, InputError, type Inputs, type RawInputs } from '../../../src/inputs/inputs.js'
 import { parseInputs } from '../../../src/inputs/schema.js'
 import { RESOURCES } from '../../../src/inputs/resources.js'
 
@@ -63,8 +57,17 @@ describe('parseInputs defaults', () => {
   })
   it('optional inputs left empty are undefined', () => {
     const optional: (keyof Inputs)[] = [
-      'job', 'entryPoint', 'version', 'name', 'resourceArgs', 'project', 'entity', 'config',
-      'repository', 'python', 'timeoutSeconds'
+      'job',
+      'entryPoint',
+      'version',
+      'name',
+      'resourceArgs',
+      'project',
+      'entity',
+      'config',
+      'repository',
+      'python',
+      'timeoutSeconds'
     ]
     for (const key of optional) assert.equal(inputs[key], undefined, key)
   })
@@ -173,10 +176,7 @@ describe('parseInputs environment fallbacks', () => {
   it('the api_key input wins over WANDB_API_KEY', () =>
     assert.equal(parseInputs(valid({ api_key: 'given' }), { WANDB_API_KEY: 'from-env' }).apiKey, 'given'))
   it('base_url falls back to WANDB_BASE_URL, trailing slashes stripped', () =>
-    assert.equal(
-      parseInputs(valid(), { WANDB_BASE_URL: 'http://localhost:8080/' }).baseUrl,
-      'http://localhost:8080'
-    ))
+    assert.equal(parseInputs(valid(), { WANDB_BASE_URL: 'http://localhost:8080/' }).baseUrl, 'http://localhost:8080'))
   it('the base_url input wins over WANDB_BASE_URL and loses its trailing slash', () =>
     assert.equal(
       parseInputs(valid({ base_url: 'https://wandb.mycorp.internal//' }), { WANDB_BASE_URL: 'http://localhost:8080' }).baseUrl,
@@ -186,8 +186,7 @@ describe('parseInputs environment fallbacks', () => {
     assertOneProblem(valid(), 'base_url', /http:\/\/ or https:\/\//, { WANDB_BASE_URL: 'localhost:8080' }))
   it('no api_key and no WANDB_API_KEY is an error naming both', () =>
     assertOneProblem(valid({ api_key: '' }), 'api_key', /required.*WANDB_API_KEY/, {}))
-  it('a blank WANDB_API_KEY does not count', () =>
-    assertOneProblem(valid({ api_key: '' }), 'api_key', /required/, { WANDB_API_KEY: '  ' }))
+  it('a blank WANDB_API_KEY does not count', () => assertOneProblem(valid({ api_key: '' }), 'api_key', /required/, { WANDB_API_KEY: '  ' }))
 })
 
 describe('parseInputs job and docker_image', () => {
@@ -205,11 +204,9 @@ describe('parseInputs job and docker_image', () => {
     assertOneProblem(valid({ job: 'team/proj/trainer:latest' }), 'job', /job and docker_image were both given/))
   const badJobs = ['a/b/c/d', 'team/proj/trainer:v1:v2', 'team//trainer', 'a b']
   for (const job of badJobs) {
-    it(`rejects job ${JSON.stringify(job)}`, () =>
-      assertOneProblem(valid({ docker_image: '', job }), 'job', /must be a job reference/))
+    it(`rejects job ${JSON.stringify(job)}`, () => assertOneProblem(valid({ docker_image: '', job }), 'job', /must be a job reference/))
   }
-  it('rejects docker_image with spaces', () =>
-    assertOneProblem(valid({ docker_image: 'python 3.12' }), 'docker_image', /without spaces/))
+  it('rejects docker_image with spaces', () => assertOneProblem(valid({ docker_image: 'python 3.12' }), 'docker_image', /without spaces/))
 })
 
 describe('parseInputs validation of single inputs', () => {
@@ -236,9 +233,14 @@ describe('parseInputs validation of single inputs', () => {
     it(`synchronous ${JSON.stringify(text)} is rejected`, () =>
       assertOneProblem(valid({ synchronous: text }), 'synchronous', /true or false/))
   }
-  for (const [text, level] of [['critical', 0], ['LOW', 3], ['0', 0], ['1', 1], ['3', 3]] as const) {
-    it(`priority ${text} -> ${level}`, () =>
-      assert.equal(parseInputs(valid({ queue: 'q', priority: text }), {}).queue?.priority, level))
+  for (const [text, level] of [
+    ['critical', 0],
+    ['LOW', 3],
+    ['0', 0],
+    ['1', 1],
+    ['3', 3]
+  ] as const) {
+    it(`priority ${text} -> ${level}`, () => assert.equal(parseInputs(valid({ queue: 'q', priority: text }), {}).queue?.priority, level))
   }
   for (const text of ['4', '-1', '1.5', 'urgent']) {
     it(`priority ${text} is rejected`, () =>
@@ -282,15 +284,13 @@ describe('parseInputs config from a file', () => {
   after(() => rmSync(workspace, { recursive: true, force: true }))
 
   it('reads config relative to GITHUB_WORKSPACE', () =>
-    assert.deepEqual(
-      parseInputs(valid({ config: '.github/launch.yaml' }), { GITHUB_WORKSPACE: workspace }).config,
-      { overrides: { run_config: { epochs: 5 } } }
-    ))
+    assert.deepEqual(parseInputs(valid({ config: '.github/launch.yaml' }), { GITHUB_WORKSPACE: workspace }).config, {
+      overrides: { run_config: { epochs: 5 } }
+    }))
   it('reads resource_args relative to GITHUB_WORKSPACE', () =>
-    assert.deepEqual(
-      parseInputs(valid({ resource_args: 'resource.json' }), { GITHUB_WORKSPACE: workspace }).resourceArgs,
-      { kubernetes: { namespace: 'ml' } }
-    ))
+    assert.deepEqual(parseInputs(valid({ resource_args: 'resource.json' }), { GITHUB_WORKSPACE: workspace }).resourceArgs, {
+      kubernetes: { namespace: 'ml' }
+    }))
   it('a missing config file is reported under config, naming the file', () =>
     assertOneProblem(valid({ config: 'nope.yml' }), 'config', /nope\.yml does not exist/, { GITHUB_WORKSPACE: workspace }))
   it('a file that exists elsewhere is not found outside GITHUB_WORKSPACE', () =>
@@ -314,14 +314,20 @@ describe('parseInputs: the size of a local run config', () => {
   for (const resource of ['local-container', 'local-process']) {
     it(`2 MiB for ${resource}: accepted (it reaches the job through a file)`, () =>
       assert.equal(
-        (parseInputs(valid({ config: 'big.json', resource }), { GITHUB_WORKSPACE: workspace }).config as { overrides: { run_config: { blob: string } } }).overrides.run_config.blob.length,
+        (
+          parseInputs(valid({ config: 'big.json', resource }), { GITHUB_WORKSPACE: workspace }).config as {
+            overrides: { run_config: { blob: string } }
+          }
+        ).overrides.run_config.blob.length,
         2 * MiB
       ))
     it(`over 8 MiB as JSON for ${resource}: an input error naming config, its size, the limit and the fix`, () =>
       assertOneProblem(
         valid({ config: 'aliased.yaml', resource }),
         'config',
-        new RegExp(`^config: overrides\\.run_config is 104858\\d\\d bytes as JSON; a ${resource} run gets at most 8388608 bytes \\(8 MiB\\) of run config.*: move the large data into an artifact the run reads`),
+        new RegExp(
+          `^config: overrides\\.run_config is 104858\\d\\d bytes as JSON; a ${resource} run gets at most 8388608 bytes \\(8 MiB\\) of run config.*: move the large data into an artifact the run reads`
+        ),
         { GITHUB_WORKSPACE: workspace }
       ))
   }
@@ -381,7 +387,7 @@ describe('parseInputs reports all problems at once', () => {
     assert.match(problems(valid({ queue: 'q', priority: 'hihg' }))[0] ?? '', /^priority: .*; did you mean high\?$/)
     assert.doesNotMatch(problems(valid({ resource: 'moon' }))[0] ?? '', /did you mean/)
   })
-  it('a config that does not parse is reported with the parser\'s whole message', () => {
+  it("a config that does not parse is reported with the parser's whole message", () => {
     const [problem] = problems(valid({ config: '{a: [1' }))
     assert.match(problem ?? '', /^config: inline value is not valid JSON or YAML: .*at line 1, column \d+:\n.*\{a: \[1\n.*\^/s)
   })
@@ -416,7 +422,11 @@ describe('parseInputs progress_interval and watch_metrics', () => {
   it('a bad progress_interval names the input and the formats', () =>
     assertOneProblem(valid({ progress_interval: 'often' }), 'progress_interval', /positive duration.*30s/))
   it('watch_metrics splits on commas and new lines', () =>
-    assert.deepEqual(parseInputs(valid({ watch_metrics: 'eval/acc, loss\ntrain/lr\n' }), {}).watchMetrics, ['eval/acc', 'loss', 'train/lr']))
+    assert.deepEqual(parseInputs(valid({ watch_metrics: 'eval/acc, loss\ntrain/lr\n' }), {}).watchMetrics, [
+      'eval/acc',
+      'loss',
+      'train/lr'
+    ]))
 })
 
 describe('parseInputs attach', () => {
@@ -428,21 +438,29 @@ describe('parseInputs attach', () => {
     assert.equal(inputs.runIdGenerated, false)
   })
   it('with queue: a queue item ID (it may hold / and =)', () =>
-    assert.deepEqual(parseInputs(attach({ attach: 'UnVu/X==', queue: 'q', project: 'proj' }), {}).attach, { kind: 'queue_item', itemId: 'UnVu/X==' }))
+    assert.deepEqual(parseInputs(attach({ attach: 'UnVu/X==', queue: 'q', project: 'proj' }), {}).attach, {
+      kind: 'queue_item',
+      itemId: 'UnVu/X=='
+    }))
   it('without queue, anything but entity/project/run_id is an error that says so', () =>
     assertOneProblem(attach({ attach: 'proj/abc123' }), 'attach', /entity\/project\/run_id.*queue item ID needs queue/))
   it('with queue, project is required', () => assertOneProblem(attach({ attach: 'item', queue: 'q' }), 'project', /required with attach/))
   it('every launch input is an error, all at once', () => {
-    const found = problems(attach({
-      attach: 'ent/proj/abc123',
-      job: 'e/p/j:latest',
-      resource: 'kubernetes',
-      config: '{"a": 1}',
-      run_id: 'other',
-      synchronous: 'false'
-    }))
+    const found = problems(
+      attach({
+        attach: 'ent/proj/abc123',
+        job: 'e/p/j:latest',
+        resource: 'kubernetes',
+        config: '{"a": 1}',
+        run_id: 'other',
+        synchronous: 'false'
+      })
+    )
     for (const name of ['job', 'resource', 'config', 'run_id', 'synchronous']) {
-      assert.ok(found.some((p) => p.startsWith(`${name}: `) && /attach/.test(p)), `${name} missing from ${JSON.stringify(found)}`)
+      assert.ok(
+        found.some((p) => p.startsWith(`${name}: `) && /attach/.test(p)),
+        `${name} missing from ${JSON.stringify(found)}`
+      )
     }
     assert.equal(found.length, 5, JSON.stringify(found))
   })
@@ -464,7 +482,10 @@ describe('parseInputs gates, baseline, tags and the pull-request report', () => 
       }),
       {}
     )
-    assert.deepEqual(inputs.gates.map((g) => g.metric), ['eval/acc', 'val loss'])
+    assert.deepEqual(
+      inputs.gates.map((g) => g.metric),
+      ['eval/acc', 'val loss']
+    )
     assert.equal(inputs.gateMissing, 'pass')
     assert.equal(inputs.gateMode, 'warn')
     assert.deepEqual(inputs.baseline, { path: 'team/proj/abc123' })

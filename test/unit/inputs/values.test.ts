@@ -3,14 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import {
-  checkRunId,
-  generateRunId,
-  parseDuration,
-  parseEntryPoint,
-  parseMapping,
-  splitWords
-} from '../../../src/inputs/values.js'
+import { checkRunId, generateRunId, parseDuration, parseEntryPoint, parseMapping, splitWords } from '../../../src/inputs/values.js'
 
 /** Asserts that fn throws an Error whose message (not its "Error: " string form) matches. */
 function throwsMessage(fn: () => unknown, message: RegExp): void {
@@ -38,7 +31,11 @@ describe('parseMapping', () => {
   const accepted: [string, string, Record<string, unknown>][] = [
     ['inline JSON', '{"lr": 0.1, "tags": ["a", "b"], "nested": {"x": null}}', { lr: 0.1, tags: ['a', 'b'], nested: { x: null } }],
     ['inline JSON with surrounding whitespace', '  {"a": 1}\n', { a: 1 }],
-    ['inline YAML', 'lr: 0.1\nname: my run\nsizes: [1, 2]\nopt:\n  beta: 0.9', { lr: 0.1, name: 'my run', sizes: [1, 2], opt: { beta: 0.9 } }],
+    [
+      'inline YAML',
+      'lr: 0.1\nname: my run\nsizes: [1, 2]\nopt:\n  beta: 0.9',
+      { lr: 0.1, name: 'my run', sizes: [1, 2], opt: { beta: 0.9 } }
+    ],
     ['inline YAML flow mapping', '{a: 1, b: two}', { a: 1, b: 'two' }],
     ['one-line inline YAML whose value ends like a file name', 'kubeconfig: job.yaml', { kubeconfig: 'job.yaml' }],
     ['a .json file relative to the workspace', 'conf/run.json', { lr: 0.01, layers: [64, 32] }],
@@ -198,8 +195,7 @@ describe('generateRunId', () => {
 describe('checkRunId', () => {
   const accepted = ['abc', 'ABC123', 'a-b_c.d~e', '0', '...', 'x'.repeat(128), 'run.v2', '~tmp']
   for (const id of accepted) {
-    it(`accepts ${JSON.stringify(id.length > 20 ? `${id.slice(0, 10)}…(${id.length})` : id)}`, () =>
-      assert.equal(checkRunId(id), id))
+    it(`accepts ${JSON.stringify(id.length > 20 ? `${id.slice(0, 10)}…(${id.length})` : id)}`, () => assert.equal(checkRunId(id), id))
   }
   it('trims surrounding whitespace', () => assert.equal(checkRunId('  ab12  '), 'ab12'))
 

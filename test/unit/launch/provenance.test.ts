@@ -46,10 +46,18 @@ describe('githubProvenance', () => {
   it('is nothing off a runner, and leaves out what the runner did not say', () => {
     assert.equal(githubProvenance({}, undefined, 'k'), undefined)
     assert.equal(githubProvenance({ GITHUB_REPOSITORY: 'o/r' }, undefined, 'k'), undefined)
-    const p = githubProvenance({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40), GITHUB_SERVER_URL: 'https://ghe.example/' }, null, null)
+    const p = githubProvenance(
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40), GITHUB_SERVER_URL: 'https://ghe.example/' },
+      null,
+      null
+    )
     assert.equal(p?.run_url, null)
     assert.equal(p?.run_attempt, null)
-    const q = githubProvenance({ GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40), GITHUB_SERVER_URL: 'https://ghe.example/', GITHUB_RUN_ID: '5' }, null, null)
+    const q = githubProvenance(
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'c'.repeat(40), GITHUB_SERVER_URL: 'https://ghe.example/', GITHUB_RUN_ID: '5' },
+      null,
+      null
+    )
     assert.equal(q?.run_url, 'https://ghe.example/o/r/actions/runs/5')
   })
 

@@ -77,7 +77,16 @@ describe('buildRequest', () => {
 
   it('attach: no launch arguments, the run to follow, progress and timeout', () => {
     assert.deepEqual(
-      buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, runId: 'r1', timeoutSeconds: 60, progressSeconds: 5, watchMetrics: ['acc'] })),
+      buildRequest(
+        minimal({
+          dockerImage: undefined,
+          attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' },
+          runId: 'r1',
+          timeoutSeconds: 60,
+          progressSeconds: 5,
+          watchMetrics: ['acc']
+        })
+      ),
       {
         launch: { run_id: 'r1' },
         attach: { run_path: 'e/p/r1' },
@@ -90,11 +99,24 @@ describe('buildRequest', () => {
     )
     // the end of an attached run is judged as a launched one's: baseline and tags too
     const judged = buildRequest(
-      minimal({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, baseline: { filters: { tags: 'main' } }, tags: ['ci'] })
+      minimal({
+        dockerImage: undefined,
+        attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' },
+        baseline: { filters: { tags: 'main' } },
+        tags: ['ci']
+      })
     )
     assert.deepEqual([judged.baseline, judged.tags], [{ filters: { tags: 'main' } }, ['ci']])
     assert.deepEqual(
-      buildRequest(minimal({ dockerImage: undefined, attach: { kind: 'queue_item', itemId: 'SXRlbQ==' }, entity: 'e', project: 'p', queue: { name: 'q', timeoutSeconds: 30 } })).attach,
+      buildRequest(
+        minimal({
+          dockerImage: undefined,
+          attach: { kind: 'queue_item', itemId: 'SXRlbQ==' },
+          entity: 'e',
+          project: 'p',
+          queue: { name: 'q', timeoutSeconds: 30 }
+        })
+      ).attach,
       { queue_item_id: 'SXRlbQ==' }
     )
   })

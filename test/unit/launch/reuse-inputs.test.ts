@@ -35,7 +35,10 @@ describe('inputs: provenance and reuse', () => {
     assert.equal(inputs.provenance, true)
     assert.equal(inputs.reuse, false)
     assert.equal(parseInputs(raw({ provenance: 'false' }), {}).provenance, false)
-    assert.deepEqual(problems(raw({ provenance: 'yes', reuse: 'on' })), ['provenance: must be true or false, got "yes"', 'reuse: must be true or false, got "on"'])
+    assert.deepEqual(problems(raw({ provenance: 'yes', reuse: 'on' })), [
+      'provenance: must be true or false, got "yes"',
+      'reuse: must be true or false, got "on"'
+    ])
   })
 
   it('reuse needs provenance, a GitHub runner, and a launch (not attach): every problem at once', () => {
@@ -49,7 +52,7 @@ describe('inputs: provenance and reuse', () => {
     ])
   })
 
-  it('queue_timeout bounds attach\'s wait for a run path; 10 minutes when empty; still a queue input otherwise', () => {
+  it("queue_timeout bounds attach's wait for a run path; 10 minutes when empty; still a queue input otherwise", () => {
     assert.equal(parseInputs(raw({ job: '', attach: 'e/p/r1', queue_timeout: '30m' }), {}).appearSeconds, 1800)
     assert.equal(parseInputs(raw({ job: '', attach: 'e/p/r1' }), {}).appearSeconds, 600)
     assert.deepEqual(problems(raw({ queue_timeout: '30m' })), ['queue_timeout: applies only to queue mode: it needs queue'])
@@ -71,7 +74,11 @@ describe('request: provenance, reuse, attach_wait_seconds', () => {
     assert.equal(buildRequest(minimalInputs({ provenance: false }), undefined, origin).provenance, undefined)
     assert.equal(buildRequest(minimalInputs(), undefined, { env: {}, event: undefined }).provenance, undefined)
     assert.ok(!('reuse' in buildRequest(minimalInputs(), undefined, origin)))
-    const attach = buildRequest(minimalInputs({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, appearSeconds: 90 }), undefined, origin)
+    const attach = buildRequest(
+      minimalInputs({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, appearSeconds: 90 }),
+      undefined,
+      origin
+    )
     assert.equal(attach.provenance?.launch_key, null)
     assert.equal(attach.attach_wait_seconds, 90)
   })
@@ -85,7 +92,12 @@ describe('the log lines and the verdict', () => {
     result: { event: 'result', state: null, cancelled: false, timed_out: false, submitted: false, cancel_error: null, ...result },
     ...more
   })
-  const attach = minimalInputs({ dockerImage: undefined, attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' }, appearSeconds: 600, timeoutSeconds: 120 })
+  const attach = minimalInputs({
+    dockerImage: undefined,
+    attach: { kind: 'run', entity: 'e', project: 'p', runId: 'r1' },
+    appearSeconds: 600,
+    timeoutSeconds: 120
+  })
 
   it('builds the workflow run link from digits and this repository only', () => {
     assert.equal(workflowRunUrl(RUNNER, '123', 2), 'https://github.com/octo/models/actions/runs/123/attempts/2')
@@ -100,21 +112,45 @@ describe('the log lines and the verdict', () => {
       'reuse: W&B run r1 (finished, launched by workflow run https://github.com/o/r/actions/runs/1) ran the same launch inputs on commit aaaaaaaaaaaa: it is judged instead of launching a new run'
     )
     const v = verdict(
-      outcome({ state: 'finished', submitted: true }, { reused: { runId: 'r1', state: 'finished' }, submitted: { runId: 'r1', runUrl: 'https://wandb.ai/e/p/runs/r1', entity: 'e', project: 'p' } }),
+      outcome(
+        { state: 'finished', submitted: true },
+        {
+          reused: { runId: 'r1', state: 'finished' },
+          submitted: { runId: 'r1', runUrl: 'https://wandb.ai/e/p/runs/r1', entity: 'e', project: 'p' }
+        }
+      ),
       minimalInputs({ reuse: true })
     )
-    assert.deepEqual(v, { ok: true, message: 'Reused W&B run r1: the same launch inputs on this commit (reuse: true), so nothing was launched. W&B run r1 finished (https://wandb.ai/e/p/runs/r1).' })
+    assert.deepEqual(v, {
+      ok: true,
+      message:
+        'Reused W&B run r1: the same launch inputs on this commit (reuse: true), so nothing was launched. W&B run r1 finished (https://wandb.ai/e/p/runs/r1).'
+    })
   })
 
   it('attach: waiting, never started, cancelled and timed out while waiting', () => {
     assert.equal(
-      progressLine({ event: 'progress', stage: 'not_started', run_id: 'r1', item_state: null, run_state: null, message: null }, outcome({}), 65, 600),
+      progressLine(
+        { event: 'progress', stage: 'not_started', run_id: 'r1', item_state: null, run_state: null, message: null },
+        outcome({}),
+        65,
+        600
+      ),
       '[1m 05s] W&B run r1 is not on W&B yet (its job has not called wandb.init): waiting for it up to 10m 00s'
     )
     const never = outcome({ never_appeared: true })
-    assert.match(verdict(never, attach).message, /^W&B run e\/p\/r1 never started: it was not on W&B within 10m 00s \(queue_timeout; empty waits 10m\)\. Check that the step that launched it succeeded/)
+    assert.match(
+      verdict(never, attach).message,
+      /^W&B run e\/p\/r1 never started: it was not on W&B within 10m 00s \(queue_timeout; empty waits 10m\)\. Check that the step that launched it succeeded/
+    )
     assert.equal(conclusion(never, verdict(never, attach)), 'timed_out')
-    assert.equal(verdict(outcome({ cancelled: true }), attach).message, 'Cancelled while waiting for W&B run e/p/r1 to appear: nothing was stopped.')
-    assert.match(verdict(outcome({ timed_out: true }), attach).message, /^W&B run e\/p\/r1 did not appear within the timeout of 2m 00s: nothing was stopped\./)
+    assert.equal(
+      verdict(outcome({ cancelled: true }), attach).message,
+      'Cancelled while waiting for W&B run e/p/r1 to appear: nothing was stopped.'
+    )
+    assert.match(
+      verdict(outcome({ timed_out: true }), attach).message,
+      /^W&B run e\/p\/r1 did not appear within the timeout of 2m 00s: nothing was stopped\./
+    )
   })
 })

@@ -13,14 +13,23 @@ describe('compareMetrics', () => {
     const gates = parseGates('eval/acc >= 0.9\neval/acc >= baseline - 0.01')
     const rows = evaluateGates(gates, run, { path: 'e/p/b', summary: base }, 'fail')
     const c = compareMetrics(['train/loss', 'eval/acc', 'lr', 'val.f1', 'missing'], rows, run, base)
-    assert.deepEqual(c.rows.map((r) => r.metric), ['eval/acc', 'train/loss', 'lr', 'val.f1', 'missing'])
+    assert.deepEqual(
+      c.rows.map((r) => r.metric),
+      ['eval/acc', 'train/loss', 'lr', 'val.f1', 'missing']
+    )
     const acc = c.rows[0]!
     assert.equal(acc.value, 0.93)
     assert.equal(acc.baseline, 0.925)
     assert.ok(Math.abs(acc.change! - 0.005) < 1e-12)
     assert.ok(Math.abs(acc.relative! - 0.005 / 0.925) < 1e-12)
     assert.equal(acc.direction, 'up')
-    assert.deepEqual(acc.gates.map((g) => [g.op, g.passed]), [['>=', true], ['>=', true]])
+    assert.deepEqual(
+      acc.gates.map((g) => [g.op, g.passed]),
+      [
+        ['>=', true],
+        ['>=', true]
+      ]
+    )
     assert.equal(c.rows[1]!.direction, 'down')
     assert.equal(c.rows[2]!.direction, 'same')
     assert.equal(c.rows[3]!.relative, null, 'a baseline of 0 has no relative change')
@@ -87,6 +96,9 @@ describe('values and text from the run in a cell', () => {
     assert.equal(valueText('NaN'), 'NaN')
   })
   it('no HTML, links, autolinks, mentions or emphasis', () => {
-    assert.equal(textCell('<b>@octo [x](https://e.vil) _y_ | www.x.io'), '&#60;b&#62;\\@octo \\[x\\](https:\u200b//e.vil) \\_y\\_ \\| www\u200b.x.io')
+    assert.equal(
+      textCell('<b>@octo [x](https://e.vil) _y_ | www.x.io'),
+      '&#60;b&#62;\\@octo \\[x\\](https:\u200b//e.vil) \\_y\\_ \\| www\u200b.x.io'
+    )
   })
 })

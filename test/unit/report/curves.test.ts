@@ -36,15 +36,35 @@ describe('curveChart', () => {
     const curves = { metric: 'loss', run: linear(10, 1), baseline: linear(5, 2) }
     const [, base] = lineValues(curveChart(curves))
     assert.deepEqual(base!.slice(-5), [2, 2, 2, 2, 2])
-    assert.equal(chartCaption(curves, 'e/p/b'), 'blue: this run · orange: the baseline run e/p/b · the baseline run ended at step 5 (held flat after it)')
+    assert.equal(
+      chartCaption(curves, 'e/p/b'),
+      'blue: this run · orange: the baseline run e/p/b · the baseline run ended at step 5 (held flat after it)'
+    )
   })
   it('values that cannot be drawn are left out; no number at all: no chart', () => {
     assert.equal(curveChart({ metric: 'x', run: [[1, Number.NaN]] }), '')
-    const chart = curveChart({ metric: 'x', run: [[1, 1], [2, Number.POSITIVE_INFINITY], [3, 3]] })
+    const chart = curveChart({
+      metric: 'x',
+      run: [
+        [1, 1],
+        [2, Number.POSITIVE_INFINITY],
+        [3, 3]
+      ]
+    })
     assert.deepEqual(lineValues(chart), [[1, 3]])
   })
   it('one point, tiny and huge numbers: still a chart Mermaid parses', async () => {
-    for (const run of [[[0, 5]], [[0, 2e-9], [1, 3e-9]], [[0, 1e22], [1, -1e22]]] as [number, number][][]) {
+    for (const run of [
+      [[0, 5]],
+      [
+        [0, 2e-9],
+        [1, 3e-9]
+      ],
+      [
+        [0, 1e22],
+        [1, -1e22]
+      ]
+    ] as [number, number][][]) {
       const chart = curveChart({ metric: 'm', run })
       assert.doesNotMatch(chart, /\de[+-]?\d/i, chart)
       assert.equal(await parseMermaid(mermaidBlocks(chart)[0]!), 'xychart', chart)

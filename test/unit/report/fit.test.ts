@@ -5,7 +5,10 @@ import { fitParts } from '../../../src/report/fit.js'
 describe('fitParts', () => {
   it('fixed text, then each flexible part in the room the others leave', () => {
     const budgets: number[] = []
-    const text = fitParts(['head', (b) => (budgets.push(b), 'x'.repeat(Math.min(b, 30))), (b) => (budgets.push(b), 'y'.repeat(Math.min(b, 1000))), 'foot'], 100)
+    const text = fitParts(
+      ['head', (b) => (budgets.push(b), 'x'.repeat(Math.min(b, 30))), (b) => (budgets.push(b), 'y'.repeat(Math.min(b, 1000))), 'foot'],
+      100
+    )
     assert.ok(text.length <= 100)
     assert.deepEqual(budgets, [86, 54])
     assert.ok(text.startsWith('head\n\nxxx') && text.endsWith('\n\nfoot'), text)

@@ -15,7 +15,7 @@ describe('installer environment', () => {
     PIP_FIND_LINKS: '/wheels /more-wheels',
     PIP_NO_INDEX: '1'
   }
-  it('pip gets the user\'s settings untouched, never the W&B key', () => {
+  it("pip gets the user's settings untouched, never the W&B key", () => {
     const out = installerEnv(env, 'pip')
     assert.equal(out.PIP_INDEX_URL, env.PIP_INDEX_URL)
     assert.equal(out.PIP_FIND_LINKS, env.PIP_FIND_LINKS)
@@ -30,10 +30,16 @@ describe('installer environment', () => {
     assert.equal(out.UV_NO_INDEX, 'true')
     assert.equal(out.WANDB_API_KEY, undefined)
   })
-  it('holds none of the action\'s inputs (the key among them), nor the runner\'s files and tokens', () => {
+  it("holds none of the action's inputs (the key among them), nor the runner's files and tokens", () => {
     for (const tool of ['pip', 'uv'] as const) {
-      const out = installerEnv({ ...env, INPUT_API_KEY: 'secret', INPUT_JOB: 'e/p/j', GITHUB_ENV: '/tmp/env', ACTIONS_RUNTIME_TOKEN: 't', HOME: '/home/x' }, tool)
-      assert.deepEqual(Object.keys(out).filter((k) => /^(INPUT_|GITHUB_ENV|ACTIONS_)/.test(k)), [])
+      const out = installerEnv(
+        { ...env, INPUT_API_KEY: 'secret', INPUT_JOB: 'e/p/j', GITHUB_ENV: '/tmp/env', ACTIONS_RUNTIME_TOKEN: 't', HOME: '/home/x' },
+        tool
+      )
+      assert.deepEqual(
+        Object.keys(out).filter((k) => /^(INPUT_|GITHUB_ENV|ACTIONS_)/.test(k)),
+        []
+      )
       assert.equal(out.HOME, '/home/x')
     }
   })
@@ -65,7 +71,14 @@ describe('a release that does not exist', () => {
     )
   })
   it('is read from uv', () => {
-    assert.equal(noSuchVersion(['  × No solution found when resolving dependencies:', "  ╰─▶ Because there is no version of wandb==9.9.9 and you require wandb==9.9.9, we can conclude that your requirements are unsatisfiable."]), 'wandb==9.9.9')
+    assert.equal(
+      noSuchVersion([
+        '  × No solution found when resolving dependencies:',
+        '  ╰─▶ Because there is no version of wandb==9.9.9 and you require wandb==9.9.9, we can conclude that your requirements are unsatisfiable.'
+      ]),
+      'wandb==9.9.9'
+    )
   })
-  it('is not claimed for other failures', () => assert.equal(noSuchVersion(['ERROR: Could not install packages due to an OSError']), undefined))
+  it('is not claimed for other failures', () =>
+    assert.equal(noSuchVersion(['ERROR: Could not install packages due to an OSError']), undefined))
 })

@@ -5,13 +5,7 @@ import { describe, it } from 'node:test'
 import { InputError, INPUT_NAMES, type RawInputs } from '../../../src/inputs/inputs.js'
 import { parseInputs } from '../../../src/inputs/schema.js'
 import { RESOURCES } from '../../../src/inputs/resources.js'
-import {
-  parseExtraPackages,
-  parseWandbVersion,
-  RESOURCE_PACKAGES,
-  sdkPlan,
-  TESTED_WANDB_VERSION
-} from '../../../src/sdk/plan.js'
+import { parseExtraPackages, parseWandbVersion, RESOURCE_PACKAGES, sdkPlan, TESTED_WANDB_VERSION } from '../../../src/sdk/plan.js'
 
 describe('wandb_version', () => {
   it('empty is the default, latest is latest', () => {
@@ -49,7 +43,10 @@ describe('extra_packages', () => {
     assert.deepEqual(parseExtraPackages(''), [])
   })
   it('refuses options and anything that is not a requirement, naming each', () => {
-    assert.throws(() => parseExtraPackages('boto3 --index-url=http://evil -e .'), /"--index-url=http:\/\/evil", "-e", "\." are not requirements/)
+    assert.throws(
+      () => parseExtraPackages('boto3 --index-url=http://evil -e .'),
+      /"--index-url=http:\/\/evil", "-e", "\." are not requirements/
+    )
     assert.throws(() => parseExtraPackages('pkg;rm'), /"pkg;rm" is not a requirement/)
   })
   it('takes a direct URL written without spaces', () => {
@@ -66,8 +63,14 @@ describe('the per-resource packages', () => {
     assert.deepEqual(RESOURCE_PACKAGES['local-container'], [])
   })
   it('kubernetes, sagemaker and gcp-vertex need what their runners import', () => {
-    assert.deepEqual(RESOURCE_PACKAGES.kubernetes.map((p) => p.module), ['kubernetes_asyncio'])
-    assert.deepEqual(RESOURCE_PACKAGES.sagemaker.map((p) => p.spec), ['boto3', 'botocore>=1.5.76'])
+    assert.deepEqual(
+      RESOURCE_PACKAGES.kubernetes.map((p) => p.module),
+      ['kubernetes_asyncio']
+    )
+    assert.deepEqual(
+      RESOURCE_PACKAGES.sagemaker.map((p) => p.spec),
+      ['boto3', 'botocore>=1.5.76']
+    )
     assert.deepEqual(
       RESOURCE_PACKAGES['gcp-vertex'].map((p) => p.module),
       ['google.cloud.aiplatform', 'google.cloud.compute_v1', 'google.cloud.storage', 'google.auth', 'google.api_core']
@@ -89,7 +92,7 @@ describe('the plan', () => {
     assert.deepEqual(plan.specs, ['wandb>=0.20,<0.31', 'kubernetes-asyncio'])
     assert.deepEqual(plan.modules, ['kubernetes_asyncio'])
   })
-  it('latest and extra_packages always use the action\'s virtualenv', () => {
+  it("latest and extra_packages always use the action's virtualenv", () => {
     assert.equal(sdkPlan({ kind: 'latest' }, 'sagemaker', []).acceptInstalled, false)
     const plan = sdkPlan({ kind: 'default' }, 'sagemaker', ['mypkg==1.0'])
     assert.equal(plan.acceptInstalled, false)

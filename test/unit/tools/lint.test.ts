@@ -142,11 +142,10 @@ describe('actionlint over a workflow', () => {
   it('reports a workflow error with its file and line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lint-test-'))
     const file = path.join(dir, 'bad.yml')
-    writeFileSync(
-      file,
-      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n'
+    writeFileSync(file, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n')
+    const found = JSON.parse(
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'actionlint-file.mjs'), file], { encoding: 'utf8' })
     )
-    const found = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'actionlint-file.mjs'), file], { encoding: 'utf8' }))
     assert.equal(found.length, 1, JSON.stringify(found))
     assert.equal(found[0].file, file)
     assert.equal(found[0].line, 6)

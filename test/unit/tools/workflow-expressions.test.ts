@@ -47,7 +47,7 @@ describe("expressions, by GitHub's evaluator", () => {
 
   it('has the functions GitHub has: format, contains, fromJSON, toJSON, join, startsWith', () => {
     assert.equal(value("format('{0}/{1}', github.run_id, matrix.model)"), '123/resnet')
-    assert.equal(value("contains(fromJSON('[\"a\",\"b\"]'), 'B')"), 'true')
+    assert.equal(value('contains(fromJSON(\'["a","b"]\'), \'B\')'), 'true')
     assert.equal(value("join(fromJSON('[1,2]'), '+')"), '1+2')
     assert.equal(value("startsWith(github.ref_name, 'feat')"), 'true')
     assert.equal(value('fromJSON(\'{"a": 2}\').a * 1'.replace(' * 1', '')), '2')
@@ -93,17 +93,29 @@ describe("Markdown examples, by GitHub's workflow parser", () => {
   it('refuses a misspelt key in a scratch copy, at its line', async () => {
     const needle = '          queue_timeout: 30m\n      - if: always()'
     assert.ok(README.includes(needle), 'the README example moved')
-    const broken = README.replace('          queue_timeout: 30m\n      - if: always()', '          queue_timeout: 30m\n        timeout_minutes: 5\n      - if: always()')
-    await assert.rejects(markdownJobs(broken, SELF), new RegExp(`README\\.md line ${lineOf(README, needle) + 1}: Unexpected value 'timeout_minutes'`))
+    const broken = README.replace(
+      '          queue_timeout: 30m\n      - if: always()',
+      '          queue_timeout: 30m\n        timeout_minutes: 5\n      - if: always()'
+    )
+    await assert.rejects(
+      markdownJobs(broken, SELF),
+      new RegExp(`README\\.md line ${lineOf(README, needle) + 1}: Unexpected value 'timeout_minutes'`)
+    )
   })
 
   it('fails on a key GitHub allows that the emulator does not emulate', async () => {
     const block = (extra: string) => '```yaml\n- uses: ./\n- run: echo\n' + extra + '\n```\n'
-    await assert.rejects(markdownJobs(block('  working-directory: sub\n  continue-on-error: true\n  timeout-minutes: 1\n  shell: python'), SELF), /README\.md line 3: only shell bash is emulated/)
+    await assert.rejects(
+      markdownJobs(block('  working-directory: sub\n  continue-on-error: true\n  timeout-minutes: 1\n  shell: python'), SELF),
+      /README\.md line 3: only shell bash is emulated/
+    )
     // GitHub's parser first: a run step's keys on a uses step are refused there
     await assert.rejects(markdownJobs('```yaml\n- uses: ./\n  shell: bash\n```\n', SELF), /README\.md line 3: Unexpected value 'shell'/)
     await assert.rejects(
-      markdownJobs('```yaml\non: push\njobs:\n  a:\n    runs-on: x\n    strategy: { matrix: { a: [1] } }\n    steps:\n      - uses: ./\n```\n', SELF),
+      markdownJobs(
+        '```yaml\non: push\njobs:\n  a:\n    runs-on: x\n    strategy: { matrix: { a: [1] } }\n    steps:\n      - uses: ./\n```\n',
+        SELF
+      ),
       /README\.md line 6: the workflow emulator does not implement the job key `strategy`/
     )
   })
@@ -111,7 +123,12 @@ describe("Markdown examples, by GitHub's workflow parser", () => {
 
 /** A job of `run:` steps only, from a whole workflow in Markdown. */
 async function job(steps: string, extra = ''): Promise<Job> {
-  const markdown = '```yaml\non: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n' + extra + '    steps:\n      - uses: ./\n        if: false\n' + steps + '```\n'
+  const markdown =
+    '```yaml\non: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n' +
+    extra +
+    '    steps:\n      - uses: ./\n        if: false\n' +
+    steps +
+    '```\n'
   const [only] = await markdownJobs(markdown, SELF)
   return only!
 }

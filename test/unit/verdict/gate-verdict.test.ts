@@ -18,7 +18,10 @@ describe('judgeGates and withGates', () => {
     assert.deepEqual(gates.metrics, { 'eval/acc': 0.93 })
     const v = withGates(finished, gates, inputs)
     assert.equal(v.ok, false)
-    assert.equal(v.message, 'W&B run ab12cd34 finished (https://wandb.ai/e/p/runs/ab12cd34), but 1 of 2 gates failed: eval/acc 0.93 >= 0.95.')
+    assert.equal(
+      v.message,
+      'W&B run ab12cd34 finished (https://wandb.ai/e/p/runs/ab12cd34), but 1 of 2 gates failed: eval/acc 0.93 >= 0.95.'
+    )
   })
   it('gate_mode warn keeps the step green and still says which gates failed', () => {
     const inputs = minimalInputs({ gates: parseGates('eval/acc >= 0.95'), gateMode: 'warn' })

@@ -20,7 +20,10 @@ describe('parseGates', () => {
   })
   it('takes quoted metric names with spaces or operator characters', () => {
     const gates = parseGates(`"val loss" <= 1\n'a>=b' > 2`)
-    assert.deepEqual(gates.map((g) => g.metric), ['val loss', 'a>=b'])
+    assert.deepEqual(
+      gates.map((g) => g.metric),
+      ['val loss', 'a>=b']
+    )
   })
   it('takes baseline expressions', () => {
     const gates = parseGates('a >= baseline\nb >= baseline - 0.01\nc <= baseline*1.02\nd > baseline + 1\ne < baseline / 2')
@@ -30,7 +33,10 @@ describe('parseGates', () => {
   })
   it('names every bad line at once, with its number and what is accepted', () => {
     assert.throws(
-      () => parseGates('eval/acc >= 0.9\neval/acc => 0.9\nloss < lots\nacc\nb >= baseline ^ 2\nc > baseline * x\n"unclosed > 1\nd <\ne = 1\nf > baseline / 0'),
+      () =>
+        parseGates(
+          'eval/acc >= 0.9\neval/acc => 0.9\nloss < lots\nacc\nb >= baseline ^ 2\nc > baseline * x\n"unclosed > 1\nd <\ne = 1\nf > baseline / 0'
+        ),
       (error: Error) => {
         const m = error.message
         assert.match(m, /line 2 "eval\/acc => 0.9": unknown operator "=>": use one of >= <= == != > </)
@@ -85,11 +91,22 @@ describe('evaluateGates', () => {
   })
   it('a value that is not a number fails whatever gate_missing says', () => {
     const rows = evaluateGates(parseGates('name > 1\nhist > 1'), summary, undefined, 'pass')
-    assert.deepEqual(rows.map((r) => [r.passed, r.note]), [[false, 'not a number'], [false, 'not a number']])
+    assert.deepEqual(
+      rows.map((r) => [r.passed, r.note]),
+      [
+        [false, 'not a number'],
+        [false, 'not a number']
+      ]
+    )
   })
   it('computes the threshold from the baseline run', () => {
     const baseline = { path: 'e/p/base', summary: { 'eval/acc': 0.92, loss: 0.5 } }
-    const rows = evaluateGates(parseGates('eval/acc >= baseline - 0.01\nloss <= baseline * 0.5\neval/acc > baseline'), summary, baseline, 'fail')
+    const rows = evaluateGates(
+      parseGates('eval/acc >= baseline - 0.01\nloss <= baseline * 0.5\neval/acc > baseline'),
+      summary,
+      baseline,
+      'fail'
+    )
     assert.equal(rows[0]!.threshold, 0.92 - 0.01)
     assert.equal(rows[0]!.baseline, 0.92)
     assert.equal(rows[0]!.passed, true)

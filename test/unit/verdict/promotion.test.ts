@@ -12,11 +12,17 @@ describe('promotionDecision', () => {
   })
   it('never on a failed gate, whatever gate_mode and promote_in_warn_mode say', () => {
     for (const gateMode of ['fail', 'warn'] as const) {
-      assert.deepEqual(promotionDecision({ gateMode, promoteInWarnMode: true }, true, failed), { promote: false, why: '1 of 2 gates failed' })
+      assert.deepEqual(promotionDecision({ gateMode, promoteInWarnMode: true }, true, failed), {
+        promote: false,
+        why: '1 of 2 gates failed'
+      })
     }
   })
   it('never for a run that did not finish', () => {
-    assert.deepEqual(promotionDecision({ gateMode: 'fail', promoteInWarnMode: false }, false, passed), { promote: false, why: 'the run did not finish' })
+    assert.deepEqual(promotionDecision({ gateMode: 'fail', promoteInWarnMode: false }, false, passed), {
+      promote: false,
+      why: 'the run did not finish'
+    })
   })
   it('gate_mode warn: only when asked', () => {
     const refused = promotionDecision({ gateMode: 'warn', promoteInWarnMode: false }, true, passed)

@@ -59,7 +59,7 @@ describe('verdict on a waited-for run', () => {
     assertMentions(v.message, RUN_ID, RUN_URL, 'finished')
   })
 
-  it('the failed states: the SDK\'s failed, stopped, preempted and the W&B run states crashed, killed', () =>
+  it("the failed states: the SDK's failed, stopped, preempted and the W&B run states crashed, killed", () =>
     assert.deepEqual([...FAILED_STATES].sort(), ['crashed', 'failed', 'killed', 'preempted', 'stopped']))
 
   for (const state of ['failed', 'stopped', 'preempted', 'crashed', 'killed']) {
@@ -108,10 +108,7 @@ describe('verdict with synchronous false', () => {
 
 describe('verdict on a cancelled launch', () => {
   it('cancelled before submission: nothing was launched', () => {
-    const v = verdict(
-      outcome({ submitted: undefined, result: result({ cancelled: true, submitted: false, state: null }) }),
-      inputs()
-    )
+    const v = verdict(outcome({ submitted: undefined, result: result({ cancelled: true, submitted: false, state: null }) }), inputs())
     assert.equal(v.ok, false)
     assertMentions(v.message, 'Cancelled before the run was submitted', 'nothing was launched')
   })
@@ -124,10 +121,7 @@ describe('verdict on a cancelled launch', () => {
   })
 
   it('a failed cancel is reported', () => {
-    const v = verdict(
-      outcome({ result: result({ cancelled: true, state: 'running', cancel_error: 'HTTP 500 from the agent' }) }),
-      inputs()
-    )
+    const v = verdict(outcome({ result: result({ cancelled: true, state: 'running', cancel_error: 'HTTP 500 from the agent' }) }), inputs())
     assert.equal(v.ok, false)
     assertMentions(v.message, 'HTTP 500 from the agent', 'state running')
   })
@@ -141,10 +135,7 @@ describe('verdict on a timed-out run', () => {
   ]
   for (const [timeoutSeconds, shown] of cases) {
     it(`names the timeout ${shown}, the run and its state`, () => {
-      const v = verdict(
-        outcome({ result: result({ timed_out: true, state: 'running' }) }),
-        inputs({ timeoutSeconds })
-      )
+      const v = verdict(outcome({ result: result({ timed_out: true, state: 'running' }) }), inputs({ timeoutSeconds }))
       assert.equal(v.ok, false)
       assertMentions(v.message, `timeout of ${shown}`, RUN_ID, RUN_URL, 'state running')
     })
@@ -161,7 +152,12 @@ describe('verdict on a timed-out run', () => {
 describe('verdict on bridge errors', () => {
   it('wandb_missing says how to fix it', () => {
     const v = verdict(
-      outcome({ submitted: undefined, result: undefined, exitCode: 3, error: launchError({ kind: 'wandb_missing', message: "No module named 'wandb'" }) }),
+      outcome({
+        submitted: undefined,
+        result: undefined,
+        exitCode: 3,
+        error: launchError({ kind: 'wandb_missing', message: "No module named 'wandb'" })
+      }),
       inputs()
     )
     assert.equal(v.ok, false)
@@ -221,7 +217,7 @@ describe('verdict on bridge errors', () => {
   })
 
   const deaths: [number | null, string[]][] = [
-    [1, ['Traceback (most recent call last):', '  File "launch_bridge.py", line 9', 'KeyError: \'launch\'']],
+    [1, ['Traceback (most recent call last):', '  File "launch_bridge.py", line 9', "KeyError: 'launch'"]],
     [137, ['Killed']],
     [2, []]
   ]
@@ -271,7 +267,16 @@ describe('errorMessage', () => {
     ['undefined', undefined, 'undefined'],
     ['a BigInt (JSON.stringify throws)', 10n, '10'],
     ['a cyclic object (JSON.stringify throws)', cyclic, '[object Object]'],
-    ['an object whose toJSON throws', { toJSON: () => { throw new Error('no') }, toString: () => 'custom' }, 'custom']
+    [
+      'an object whose toJSON throws',
+      {
+        toJSON: () => {
+          throw new Error('no')
+        },
+        toString: () => 'custom'
+      },
+      'custom'
+    ]
   ]
   for (const [what, value, text] of cases) {
     it(what, () => {

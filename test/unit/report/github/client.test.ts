@@ -2,7 +2,11 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { DEFAULT_POLICY, isPermissionError, retryWait } from '../../../../src/report/github/client.js'
 
-const error = (status: number | undefined, message = '', headers: Record<string, string> = {}) => ({ status, message, response: { headers } })
+const error = (status: number | undefined, message = '', headers: Record<string, string> = {}) => ({
+  status,
+  message,
+  response: { headers }
+})
 const policy = DEFAULT_POLICY
 
 describe('retryWait', () => {
@@ -25,7 +29,8 @@ describe('retryWait', () => {
     assert.equal(retryWait(new Error('fetch failed'), 1, policy), 2000)
   })
   it('does not retry a permission, a missing route or a bad request', () => {
-    for (const status of [401, 403, 404, 422]) assert.equal(retryWait(error(status, 'Resource not accessible by integration'), 0, policy), undefined)
+    for (const status of [401, 403, 404, 422])
+      assert.equal(retryWait(error(status, 'Resource not accessible by integration'), 0, policy), undefined)
   })
 })
 
