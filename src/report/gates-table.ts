@@ -1,6 +1,6 @@
 // The gates as a Markdown table, for the job summary, the pull-request comment and the check run.
 import type { Inputs } from '../inputs/inputs.js'
-import { cell, inlineCode } from '../text/markup.js'
+import { cell, codeCell } from '../text/markup.js'
 import { collapsibleTable } from './comparison-table.js'
 import { formatValue } from '../verdict/gate-verdict.js'
 import { thresholdText, type GateRow } from '../verdict/gates.js'
@@ -18,7 +18,7 @@ export function gatesMarkdown(inputs: Inputs, rows: GateRow[], warnOnly = inputs
     const difference = typeof row.value === 'number' && typeof row.baseline === 'number' ? signed(row.value - row.baseline) : ''
     const verdict = row.passed ? '✅ pass' : warnOnly ? '⚠️ fail (warning)' : '❌ fail'
     cells.push([
-      cell(inlineCode(row.metric)),
+      codeCell(row.metric),
       cell(row.value === null ? '—' : formatValue(row.value)),
       cell(row.baseline === null ? '—' : formatValue(row.baseline)),
       difference,

@@ -17,9 +17,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-/** For Markdown prose: no HTML, no Markdown links, emphasis, code or mentions. */
+/** For Markdown prose: no HTML, no Markdown links or autolinks, emphasis, code or mentions. */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/([[\]@*_`])/g, '\\$1')
+  return breakAutolinks(text)
+    .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/([[\]@*_`])/g, '\\$1')
+}
+
+/** GitHub turns a bare `https://...` or `www.` into a link: a zero-width space breaks both. */
+function breakAutolinks(text: string): string {
+  return text.replace(/:\/\//g, ':\u200b//').replace(/www\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
 }
 
 /** For a Markdown table cell: no HTML, no pipes, no line breaks. */
@@ -44,9 +51,7 @@ export function codeCell(text: string): string {
 /** Text from the run as a table cell: no HTML, Markdown link or autolink, emphasis, mention, pipe
  *  or line break (a zero-width space breaks `://` and `www.`, which GitHub would turn into links). */
 export function textCell(text: string): string {
-  return text
-    .replace(/:\/\//g, ':\u200b//')
-    .replace(/www\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
+  return breakAutolinks(text)
     .replace(/([[\]@*_`\\!#~])/g, '\\$1')
     .replace(/\|/g, '\\|')
     .replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { inert } from '../../../src/text/markup.js'
+import { codeCell, escapeText, inert } from '../../../src/text/markup.js'
 import { obeyedCommands } from '../../helpers/commands.js'
 
 describe('inert: server and job text cannot start a workflow command', () => {
@@ -21,5 +21,22 @@ describe('inert: server and job text cannot start a workflow command', () => {
   }
   it('plain text is unchanged', () => {
     assert.equal(inert('W&B run abc: state running, a::b'), 'W&B run abc: state running, a::b')
+  })
+})
+
+describe('escapeText', () => {
+  it('leaves no link, autolink, mention or HTML in text from the server', () => {
+    const shown = escapeText('see https://evil.example/x and www.evil.example, [a](b) @team <img src=x>')
+    assert.doesNotMatch(shown, /https:\/\//)
+    assert.doesNotMatch(shown, /www\./)
+    assert.match(shown, /\\\[a\\\]\(b\)/)
+    assert.match(shown, /\\@team/)
+    assert.doesNotMatch(shown, /<img/)
+  })
+})
+
+describe('codeCell', () => {
+  it('keeps a metric name as typed inside the code span, with nothing that ends the cell', () => {
+    assert.equal(codeCell('a<b|c`d\ne'), "`a<b\\|c'd e`")
   })
 })
