@@ -9,6 +9,7 @@ import { inert } from '../text/markup.js'
 import { Bridge } from './bridge-process.js'
 import type { CancelHandle } from './follow.js'
 import { jobEnv } from './job-env.js'
+import { badEventsWarning } from './log-lines.js'
 import type { PromotionOutcome, Submitted } from './outcome.js'
 import type { PromotionEvent } from './protocol/after-run.js'
 import type { BridgeRequest } from './protocol/index.js'
@@ -34,6 +35,7 @@ export async function promoteModel(
   }
   const outcome: { tried: true; event?: PromotionEvent; error?: string; wandbVersion?: string } = { tried: true }
   const tail: string[] = []
+  const badEvents: string[] = [] // lines on the event stream the protocol does not know
   const stopToken = randomUUID()
   core.startGroup(`Promote the model of W&B run ${submitted.runId} to ${promote.target}`)
   process.stdout.write(`::stop-commands::${stopToken}\n`)
@@ -47,6 +49,7 @@ export async function promoteModel(
         tail.splice(0, Math.max(0, tail.length - 20))
         process.stdout.write(`${inert(lines.join('\n'))}\n`)
       },
+      onBadEvent: (_line, problem) => badEvents.push(problem),
       onEvent: (event) => {
         if (event.event === 'promotion') outcome.event = event
         else if (event.event === 'sdk') outcome.wandbVersion = event.wandb_version ?? undefined
@@ -63,6 +66,7 @@ export async function promoteModel(
     cancel.bridge = undefined
     process.stdout.write(`::${stopToken}::\n`)
     core.endGroup()
+    if (badEvents.length) core.warning(badEventsWarning(badEvents))
   }
   return outcome
 }
