@@ -19,20 +19,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { ROOT, startAction } from '../test/helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../test/helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog } from '../test/helpers/backend.js'
 import { PRINT_JOB, printJob } from '../test/helpers/print-job.js'
 import { proc, processes } from '../test/helpers/procs.js'
 import { startCacheService } from '../test/helpers/cache-service.js'
 import { baseVenv, buildWheels, runSetup } from '../test/setup/setup-helpers.js'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-/** One line of the backend's operation log. */
-interface BackendOp {
-  ts: number
-  kind?: string
-  op?: string
-  to?: string
-}
 
 const runsArg = process.argv.indexOf('--runs')
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3
@@ -171,10 +164,7 @@ async function queueRun() {
     })
     const ended = Date.now() / 1000
     if (run.code !== 0) throw new Error(`the queued run failed:\n${run.stdout.slice(-3000)}`)
-    const ops = readFileSync(backend.oplog, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as BackendOp)
+    const ops = readOplog(backend)
     const running = ops.find((op) => op.kind === 'agent' && op.to === 'running')
     const finished = ops.find((op) => op.kind === 'agent' && op.to === 'finished')
     if (!running || !finished) throw new Error('the backend logged no running and finished states for the queued run')

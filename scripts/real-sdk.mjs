@@ -69,12 +69,12 @@ export function provideWandb030() {
       const r = run('bash', [offline, venv])
       return r.ok ? { ok: true, via: offline, pythonpath: [path.join('test', 'backend', 'otel-semconv-stub')] } : r
     }
-    return pipInstall(venv, '0.30.0')
+    return pipInstall(venv, 'wandb==0.30.0')
   })
 }
 
-/** Elsewhere (GitHub's runners): the release from the configured package index, time-bounded. */
-function pipInstall(venv, version, env = {}) {
+/** Elsewhere (GitHub's runners): a requirement from the configured package index, time-bounded. */
+function pipInstall(venv, requirement, env = {}) {
   const created = run('python3', ['-m', 'venv', venv])
   if (!created.ok) return created
   const installed = run(path.join(venv, 'bin', 'pip'), [
@@ -85,11 +85,11 @@ function pipInstall(venv, version, env = {}) {
     '1',
     '--timeout',
     '15',
-    `wandb==${version}`
+    requirement
   ])
   return installed.ok
-    ? { ok: true, via: `pip install wandb==${version}`, env }
-    : { ok: false, reason: `pip install wandb==${version} failed: ${installed.reason}` }
+    ? { ok: true, via: `pip install ${requirement}`, env }
+    : { ok: false, reason: `pip install ${requirement} failed: ${installed.reason}` }
 }
 
 /**
@@ -98,23 +98,7 @@ function pipInstall(venv, version, env = {}) {
  * local wheel store, elsewhere PyPI), time-bounded like the SDKs.
  */
 export function provideBackendPython() {
-  return provide(BACKEND_VENV, 'import graphql; print(graphql.__version__)', (venv) => {
-    const created = run('python3', ['-m', 'venv', venv])
-    if (!created.ok) return created
-    const installed = run(path.join(venv, 'bin', 'pip'), [
-      'install',
-      '--quiet',
-      '--disable-pip-version-check',
-      '--retries',
-      '1',
-      '--timeout',
-      '15',
-      GRAPHQL_CORE
-    ])
-    return installed.ok
-      ? { ok: true, via: `pip install ${GRAPHQL_CORE}` }
-      : { ok: false, reason: `pip install ${GRAPHQL_CORE} failed: ${installed.reason}` }
-  })
+  return provide(BACKEND_VENV, 'import graphql; print(graphql.__version__)', (venv) => pipInstall(venv, GRAPHQL_CORE))
 }
 
 export const BACKEND_VENV = path.join('.cache', 'backend-venv')
@@ -137,7 +121,7 @@ export function provideWandbLegacy(version) {
   return provide(legacyVenv(version), IMPORTS_LAUNCH, (venv) => {
     const env = version.startsWith('0.18.') ? { WANDB__REQUIRE_LEGACY_SERVICE: 'true' } : {}
     const offline = path.join(SHARED, 'install-wandb-source.sh')
-    if (!existsSync(offline)) return pipInstall(venv, version, env)
+    if (!existsSync(offline)) return pipInstall(venv, `wandb==${version}`, env)
     const r = run('bash', [offline, version, venv], env)
     return r.ok ? { ok: true, via: offline, env } : r
   })

@@ -8,7 +8,7 @@ import { workflowRunUrl } from './provenance.js'
 import type { BridgeRequest, SdkEvent } from './protocol/index.js'
 import { SDK_MESSAGE_LINES } from '../verdict/error-advice.js'
 import type { Inputs } from '../inputs/inputs.js'
-import { jobEnv } from './job-env.js'
+import { bridgeEnv } from './job-env.js'
 import { inert } from '../text/markup.js'
 import type { Outcome, Submitted } from './outcome.js'
 import { setOutputs } from '../report/outputs.js'
@@ -86,7 +86,7 @@ export async function launchAndFollow(
       python,
       request,
       // the job inherits the bridge's environment: none of the runner's files and tokens
-      env: { ...jobEnv(env), WANDB_API_KEY: inputs.apiKey, WANDB_BASE_URL: inputs.baseUrl },
+      env: bridgeEnv(env, inputs.apiKey, inputs.baseUrl),
       onLog: (lines) => {
         outcome.logTail.push(...lines.slice(-TAIL_LINES))
         if (outcome.logTail.length > TAIL_LINES) outcome.logTail.splice(0, outcome.logTail.length - TAIL_LINES)

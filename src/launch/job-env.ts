@@ -29,6 +29,11 @@ export function isRunnerOnly(name: string): boolean {
 }
 
 /** A copy of env without the runner-only names. */
-export function jobEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function jobEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !isRunnerOnly(name)))
+}
+
+/** The bridge's environment: the job's, with the API key and base URL the SDK reads (never argv). */
+export function bridgeEnv(env: NodeJS.ProcessEnv, apiKey: string, baseUrl: string): NodeJS.ProcessEnv {
+  return { ...jobEnv(env), WANDB_API_KEY: apiKey, WANDB_BASE_URL: baseUrl }
 }

@@ -8,7 +8,7 @@ import type { Inputs } from '../inputs/inputs.js'
 import { inert } from '../text/markup.js'
 import { Bridge } from './bridge-process.js'
 import type { CancelHandle } from './follow.js'
-import { jobEnv } from './job-env.js'
+import { bridgeEnv } from './job-env.js'
 import { badEventsWarning } from './log-lines.js'
 import type { PromotionOutcome, Submitted } from './outcome.js'
 import type { PromotionEvent } from './protocol/after-run.js'
@@ -43,7 +43,7 @@ export async function promoteModel(
     const bridge = Bridge.start({
       python,
       request,
-      env: { ...jobEnv(env), WANDB_API_KEY: inputs.apiKey, WANDB_BASE_URL: inputs.baseUrl },
+      env: bridgeEnv(env, inputs.apiKey, inputs.baseUrl),
       onLog: (lines) => {
         tail.push(...lines)
         tail.splice(0, Math.max(0, tail.length - 20))

@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
-import { startAction, type ActionRun } from '../helpers/action.js'
+import type { ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
 import { eventEnv, GITHUB_TOKEN, startGitHubApi, type GitHubApi } from '../helpers/github-api.js'
 import { mermaidBlocks, parseMermaid } from '../helpers/mermaid.js'
+import { launchMetricJob } from '../helpers/metric-job.js'
 
 function launch(
   backend: Backend,
@@ -17,23 +18,17 @@ function launch(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return startAction({
-    fake: false,
-    inputs: {
-      job: 'ent/proj/metricjob:latest',
-      resource: 'local-process',
-      python: REAL_PYTHON,
-      base_url: backend.url,
-      entity: 'ent',
-      project: 'proj',
-      run_id: runId,
-      config: JSON.stringify({ overrides: { run_config: { steps: 4, ...runConfig } } }),
-      ...inputs
-    },
-    env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5', ...env },
-    github: { token: GITHUB_TOKEN },
-    timeoutMs: 180_000
-  })
+  return launchMetricJob(
+    backend,
+    { resource: 'local-process', ...inputs },
+    runId,
+    { steps: 4, ...runConfig },
+    {
+      env: { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5', ...env },
+      github: { token: GITHUB_TOKEN },
+      timeoutMs: 180_000
+    }
+  )
 }
 
 /** An artifact as the real SDK's public API reads it back: its path and aliases, or the error. */

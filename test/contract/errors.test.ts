@@ -2,12 +2,12 @@
 // line naming the cause and the fix, then the SDK's own message, in the annotation and the
 // summary; the outputs say that nothing ran (state not_launched, timed_out false, no run_id).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog } from '../helpers/backend.js'
 
 let backend: Backend
 before(async () => {
@@ -147,11 +147,7 @@ describe('failures with the real SDK', { concurrency: 2 }, () => {
     const run = await launch({ job: 'ent/proj/myjob:latest', queue: 'q', run_id: 'home-queue' })
     assert.equal(run.code, 0, run.stdout)
     assert.equal(run.outputs.run_url, `${backend.url}/ent/proj/runs/home-queue`)
-    const ops = readFileSync(backend.oplog, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { op?: string; variables?: Record<string, unknown> })
-    const push = ops.find((op) => op.op === 'pushToRunQueueByName' && JSON.stringify(op.variables).includes('home-queue'))
-    assert.equal(push?.variables?.entityName, 'ent')
+    const push = readOplog(backend).find((op) => op.op === 'pushToRunQueueByName' && JSON.stringify(op.variables).includes('home-queue'))
+    assert.equal((push?.variables as Record<string, unknown> | undefined)?.entityName, 'ent')
   })
 })

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { alive, errors, startAction, waitFor, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog, type BackendOp } from '../helpers/backend.js'
 import { startFaultProxy, type Faults, type FaultProxy } from '../helpers/fault-proxy.js'
 import { processesWith } from '../helpers/procs.js'
 
@@ -28,12 +28,8 @@ after(async () => {
   for (const line of measured) console.log(line)
 })
 
-type Op = Record<string, unknown> & { kind: string }
-function oplog(b = backend): Op[] {
-  return readFileSync(b.oplog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Op)
+function oplog(b = backend): BackendOp[] {
+  return readOplog(b)
 }
 const agentOps = (item: string, b = backend) => oplog(b).filter((op) => op.kind === 'agent' && op.item === item)
 

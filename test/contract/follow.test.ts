@@ -3,10 +3,10 @@
 // output.log, a failed item's error and stage), and attach to runs launched before. The backend's
 // oplog shows what the action asked of the server (stopRun).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog } from '../helpers/backend.js'
 
 // quick: agents take items after 0.5 s; slowjob runs 30 s (to attach to, cancel and time out);
 // jobs that run here (local-process) run with the real SDK's interpreter (metricjob)
@@ -44,10 +44,7 @@ const metricjob = (runConfig: Record<string, unknown>) =>
 const heartbeats = (run: ActionRun) => [...run.stdout.matchAll(/^\[[^\]]+\] W&B run \S+ is running: (.*)$/gm)].map((m) => m[1] as string)
 /** The simulated agent's record of runs that stopRun ended. */
 const stoppedRuns = (backend: Backend) =>
-  readFileSync(backend.oplog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
+  readOplog(backend)
     .filter((op) => op.kind === 'agent' && op.event === 'run_state' && op.to === 'killed' && op.by === 'stopRun')
     .map((op) => op.run)
 

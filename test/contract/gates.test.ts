@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
-import { errors, startAction, type ActionRun } from '../helpers/action.js'
+import { errors, type ActionRun } from '../helpers/action.js'
 import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { launchMetricJob } from '../helpers/metric-job.js'
 
 interface GateRowOutput {
   metric: string
@@ -41,21 +42,9 @@ function tagsOf(backend: Backend, runId: string): string[] {
 }
 
 function launch(backend: Backend, runId: string, acc: number, inputs: Record<string, string>): Promise<ActionRun> {
-  return startAction({
-    fake: false,
-    inputs: {
-      job: 'ent/proj/metricjob:latest',
-      resource: 'local-process',
-      python: REAL_PYTHON,
-      base_url: backend.url,
-      entity: 'ent',
-      project: 'proj',
-      run_id: runId,
-      config: JSON.stringify({ overrides: { run_config: { metrics: { 'eval/acc': acc, loss: 0.25 }, steps: 2, seconds_per_step: 0.05 } } }),
-      ...inputs
-    },
-    env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' },
-    timeoutMs: 120_000
+  const runConfig = { metrics: { 'eval/acc': acc, loss: 0.25 }, steps: 2, seconds_per_step: 0.05 }
+  return launchMetricJob(backend, { resource: 'local-process', ...inputs }, runId, runConfig, {
+    env: { WANDB_LAUNCH_ACTION_POLL_SECONDS: '0.2,0.5' }
   })
 }
 

@@ -4,10 +4,10 @@
 // attach and cancel follow the run to its end and judge it; what the server cannot say is left
 // out, in one plain line.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog, type BackendOp } from '../helpers/backend.js'
 import { startFaultProxy } from '../helpers/fault-proxy.js'
 
 let backend: Backend
@@ -32,12 +32,7 @@ function act(inputs: Record<string, string>, cancelOn?: RegExp): Promise<ActionR
   })
 }
 
-type Op = Record<string, unknown> & { kind: string }
-const oplog = (): Op[] =>
-  readFileSync(backend.oplog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Op)
+const oplog = (): BackendOp[] => readOplog(backend)
 const agentOps = (item: string) => oplog().filter((op) => op.kind === 'agent' && op.item === item)
 const reasonLines = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.includes('does not report why a queue item failed'))
 

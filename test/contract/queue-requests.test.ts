@@ -2,10 +2,10 @@
 // (a backend of its own: no other test's requests in it): nothing set up again after the push,
 // and while waiting one request per poll at the default cadence.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import { after, before, describe, it } from 'node:test'
 import { startAction } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog } from '../helpers/backend.js'
 
 const SET_UP_QUERIES = ['GetDefaultEntity', 'Viewer', 'ServerFeaturesQuery', 'ArtifactMembershipByName']
 
@@ -32,10 +32,7 @@ describe('queue mode requests with the real SDK', () => {
       timeoutMs: 90_000
     })
     assert.equal(run.code, 0, run.stdout)
-    const ops = readFileSync(backend.oplog, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    const ops = readOplog(backend)
     const graphql = ops.filter((op) => op.kind === 'graphql').map((op) => String(op.op))
     const push = graphql.indexOf('pushToRunQueueByName')
     assert.ok(push >= 0, graphql.join(' '))

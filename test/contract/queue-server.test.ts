@@ -3,10 +3,10 @@
 // a queue whose resource config has template variables, a queue of another entity (a launch
 // config's queue_entity), and a removal the server refuses. The oplog shows what the server got.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog, type BackendOp } from '../helpers/backend.js'
 
 let backend: Backend
 before(async () => {
@@ -30,12 +30,7 @@ function enqueue(inputs: Record<string, string>, cancelOn?: RegExp): Promise<Act
   })
 }
 
-type Op = Record<string, unknown> & { kind: string }
-const oplog = (): Op[] =>
-  readFileSync(backend.oplog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Op)
+const oplog = (): BackendOp[] => readOplog(backend)
 const pushes = (runId: string) =>
   oplog().filter((op) => op.kind === 'graphql' && op.op === 'pushToRunQueueByName' && JSON.stringify(op.variables).includes(runId))
 const agentOps = (item: string) => oplog().filter((op) => op.kind === 'agent' && op.item === item)

@@ -2,10 +2,10 @@
 // launch agent (--agent-delay). The backend's oplog shows what really happened on the server:
 // pushes, item deletions and stopRun.
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+
 import { after, before, describe, it } from 'node:test'
 import { errors, startAction, type ActionRun } from '../helpers/action.js'
-import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend } from '../helpers/backend.js'
+import { BACKEND_KEY, REAL_PYTHON, realSdkEnv, startBackend, type Backend, readOplog, type BackendOp } from '../helpers/backend.js'
 
 const AGENT_DELAY = 0.5
 let backend: Backend
@@ -38,21 +38,16 @@ function enqueue(inputs: Record<string, string>, options: QueueOptions = {}): Pr
   })
 }
 
-type Op = Record<string, unknown> & { kind: string }
-
-function oplog(): Op[] {
-  return readFileSync(backend.oplog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Op)
+function oplog(): BackendOp[] {
+  return readOplog(backend)
 }
 
 /** The simulated agent's entries about one queue item. */
-function agentOps(item: string): Op[] {
+function agentOps(item: string): BackendOp[] {
   return oplog().filter((op) => op.kind === 'agent' && op.item === item)
 }
 
-function pushes(runId: string): Op[] {
+function pushes(runId: string): BackendOp[] {
   return oplog().filter(
     (op) =>
       op.kind === 'graphql' &&

@@ -35,6 +35,17 @@ export function realSdkEnv(venv = REAL_VENV): Record<string, string> {
   }
 }
 
+/** One line of the backend's operation log: a GraphQL operation, or the simulated agent's step. */
+export type BackendOp = Record<string, unknown> & { kind: string; op?: string; ts: number; to?: string }
+
+/** The backend's operation log so far, oldest first. */
+export function readOplog(backend: Pick<Backend, 'oplog'>): BackendOp[] {
+  return readFileSync(backend.oplog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as BackendOp)
+}
+
 export interface Backend {
   url: string
   oplog: string

@@ -41,6 +41,8 @@ export interface MetricJobOptions {
   onStdout?: ActionOptions['onStdout']
   /** The interpreter of the action's SDK (the bridge); the job itself runs on the backend's entrypoint. */
   python?: string
+  github?: ActionOptions['github']
+  timeoutMs?: number
 }
 
 /** The action launching ent/proj/metricjob; `where` is a resource or a queue. */
@@ -64,7 +66,8 @@ export function launchMetricJob(
       ...where
     },
     env: { ...realSdkEnv(), WANDB_API_KEY: BACKEND_KEY, ...more.env },
-    timeoutMs: 120_000,
+    github: more.github,
+    timeoutMs: more.timeoutMs ?? 120_000,
     onStart: more.onStart,
     onStdout: more.onStdout
   })
